@@ -1,0 +1,32 @@
+"""Error types that carry a one-line, user-facing message.
+
+Environment and input problems (bad file, locked database, unknown item) are raised as
+``QCityError`` so the CLI and the GUI can show the message as it is; anything else is a bug
+and gets a crash report instead.
+"""
+
+from __future__ import annotations
+
+
+class QCityError(Exception):
+    """A problem the user can act on; ``str(err)`` is the one-line message."""
+
+    exit_code = 2
+
+
+class InputError(QCityError):
+    """The user's input (a file, a value, an id) is wrong."""
+
+
+class NotFoundError(InputError):
+    """A named thing (subject, inspection, template, item) does not exist."""
+
+
+class StateError(QCityError):
+    """The operation is not allowed in the current state (e.g. editing a signed inspection)."""
+
+
+class EnvironmentProblem(QCityError):
+    """Something outside the program: locked or corrupt database, disk full, missing file, port gone."""
+
+    exit_code = 3
