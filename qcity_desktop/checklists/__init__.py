@@ -1,0 +1,1 @@
+"""Checklist templates (data files) and the named rules that score them."""

@@ -1,0 +1,31 @@
+"""What every command needs: the store named by --db / $QCITY_DB, and JSON or text output."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from qcity_desktop.store import Store, open_store
+
+
+def open_from_args(args: argparse.Namespace, create: bool = True) -> Store:
+    return open_store(getattr(args, "db", None), create=create)
+
+
+def wants_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
+    """``--set FIELD=VALUE`` pairs as a dict, with a clear message for a malformed pair."""
+    from qcity_desktop.errors import InputError
+
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise InputError(f"--set {pair!r}: expected FIELD=VALUE")
+        key, value = pair.split("=", 1)
+        if not key.strip():
+            raise InputError(f"--set {pair!r}: the field name is empty")
+        out[key.strip()] = value
+    return out
