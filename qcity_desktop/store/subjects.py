@@ -20,12 +20,17 @@ def _row_to_subject(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def fts_query(text: str) -> str | None:
-    """A trigram FTS5 query for ``text``, or None when it is too short for trigrams (< 3 chars)."""
+def split_search(text: str) -> tuple[str | None, list[str]]:
+    """Split a search into a trigram FTS5 query (terms of 3+ characters) and short terms.
+
+    The trigram index only matches 3+ character substrings; shorter terms such as 赤壁 are
+    matched with LIKE on the (already narrowed) rows instead.
+    """
     terms = [t for t in text.replace('"', " ").split() if t]
-    if not terms or any(len(t) < 3 for t in terms):
-        return None
-    return " AND ".join(f'"{t}"' for t in terms)
+    long_terms = [t for t in terms if len(t) >= 3]
+    short = [t for t in terms if len(t) < 3]
+    query = " AND ".join(f'"{t}"' for t in long_terms) if long_terms else None
+    return query, short
 
 
 class Subjects:
@@ -89,12 +94,12 @@ class Subjects:
             params.append(district)
         join = ""
         if search and search.strip():
-            q = fts_query(search.strip())
-            if q is not None:
+            query, short = split_search(search.strip())
+            if query is not None:
                 join = "JOIN subjects_fts f ON f.rowid = s.rowid AND subjects_fts MATCH ?"
-                params.insert(0, q)
-            else:
-                like = f"%{search.strip()}%"
+                params.insert(0, query)
+            for term in short:
+                like = f"%{term}%"
                 where.append("(s.name LIKE ? OR s.address LIKE ? OR s.codes LIKE ? OR s.owner LIKE ?)")
                 params += [like] * 4
         sql = (f"SELECT s.* FROM subjects s {join} WHERE {' AND '.join(where)} "
