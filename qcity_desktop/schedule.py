@@ -391,16 +391,12 @@ def _elevator_items(subject: SubjectRecord, today: date, within_days: int, rules
         done.append(last)
     items: list[DueItem] = []
     nxt = next_periodic(base, done, today, regime, rules)
-    if nxt.basis == "no_record" and subject.next_due is not None:
-        items.append(_item(subject, "periodic_inspection", subject.next_due, today,
-                           "按登记的下次检验日期（本机无检验记录）"))
+    std = rules.regime(regime).get("standard", "")
+    if nxt.basis == "last_inspection":
+        detail = f"{std} 每年一次，自上次检验起算"
     else:
-        std = rules.regime(regime).get("standard", "")
-        if nxt.basis == "last_inspection":
-            detail = f"{std} 每年一次，自上次检验起算"
-        else:
-            detail = f"{std} 第{nxt.year}年定期检验" + ("（本机无检验记录，按周期推算）" if nxt.basis == "no_record" else "")
-        items.append(_item(subject, "periodic_inspection", nxt.due, today, detail, nxt.window_opens))
+        detail = f"{std} 第{nxt.year}年定期检验" + ("（无检验记录，按周期推算）" if nxt.basis == "no_record" else "")
+    items.append(_item(subject, "periodic_inspection", nxt.due, today, detail, nxt.window_opens))
     visible = int(rules.general.get("self_test_listing", {}).get("overdue_visible_days", 30))
     horizon = date.fromordinal(today.toordinal() + max(0, within_days))
     last_self = parse_date(data.get("last_self_test_date"))
@@ -448,6 +444,54 @@ def subject_due_items(subject: SubjectRecord, today: date, within_days: int,
         if subject.next_due is not None:
             items = [_item(subject, "periodic_inspection", subject.next_due, today, "按登记的下次检查日期")]
     return [i for i in items if i.days_left <= within_days]
+
+
+def next_due_for_subject(kind: str, data: Mapping[str, Any], today: date | None = None,
+                         rules: ScheduleRules | None = None) -> str | None:
+    """The ``subjects.next_due`` column for a subject as registered (ISO date or None).
+
+    For an elevator it is the periodic inspection due from its record alone (its base date and
+    ``last_periodic_date`` if known); the due list recomputes it with the inspections in the store.
+    """
+    rules = rules or load_rules()
+    today = today or date.today()
+    if kind == "elevator":
+        base = elevator_base_date(data)
+        if base is None:
+            return None
+        regime = str(data.get("regime") or rules.elevator.get("default_regime", "2023"))
+        if regime not in rules.elevator["regimes"]:
+            return None
+        last = parse_date(data.get("last_periodic_date"))
+        return next_periodic(base, [last] if last else [], today, regime, rules).due.isoformat()
+    if kind == "scale":
+        expiry, _ = scale_expiry(data, rules)
+        return expiry.isoformat() if expiry else None
+    return None
+
+
+def next_due_after_inspection(kind: str, data: Mapping[str, Any], inspection_date: date, verdict: str | None,
+                              rules: ScheduleRules | None = None) -> str | None:
+    """The next periodic date printed on a completed inspection (下次检验日期), as an ISO date.
+
+    Under the 2023 rule it is the schedule's next date after the one this inspection counts for,
+    so an inspection done up to two months early does not pull the next one forward. A failed
+    verdict does not change it: the failed items get re-inspection deadlines of their own.
+    """
+    del verdict
+    rules = rules or load_rules()
+    if kind == "elevator":
+        base = elevator_base_date(data)
+        if base is None:
+            return None
+        regime = str(data.get("regime") or rules.elevator.get("default_regime", "2023"))
+        if regime not in rules.elevator["regimes"]:
+            return None
+        return next_periodic(base, [inspection_date], inspection_date, regime, rules).due.isoformat()
+    if kind == "scale":
+        expiry, _ = scale_expiry(data, rules)
+        return expiry.isoformat() if expiry else None
+    return None
 
 
 def reinspection_date(deadline: date, rules: ScheduleRules | None = None) -> date:

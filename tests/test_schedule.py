@@ -15,6 +15,8 @@ from qcity_desktop.schedule import (
     collect_due,
     elevator_schedule,
     load_rules,
+    next_due_after_inspection,
+    next_due_for_subject,
     next_periodic,
     subject_due_items,
 )
@@ -110,9 +112,7 @@ def test_overdue_elevator_and_fallbacks():
     overdue = subject_due_items(elevator({"supervised_date": "2025-01-15"}), today, 0)
     assert [(i.what, i.days_left, i.status, i.days_text) for i in overdue] == [
         ("periodic_inspection", -95, "overdue", "逾期95天")]
-    # no inspection in this store, but the registry's 下次检验日期 is known: it wins
-    registry = subject_due_items(elevator({"supervised_date": "2015-01-15"}, next_due=date(2026, 5, 1)), today, 30)
-    assert [(i.due_date, i.detail) for i in registry] == [(date(2026, 5, 1), "按登记的下次检验日期（本机无检验记录）")]
+    assert overdue[0].detail == "TSG T7001-2023 第1年定期检验（无检验记录，按周期推算）"
     # no base date at all: only the registry date
     assert subject_due_items(elevator({}, next_due=date(2026, 4, 20)), today, 0)[0].status == "due"
     assert subject_due_items(elevator({"base_date": "not a date"}), today, 30) == []
@@ -120,7 +120,7 @@ def test_overdue_elevator_and_fallbacks():
 
 def test_scale_verification_expiry():
     scale = SubjectRecord(id="s1", kind="scale", name="张三摊位电子秤",
-                          data={"verification_expiry": "2026-05-01"})
+                          data={"cert_expiry": "2026-05-01"})
     items = subject_due_items(scale, date(2026, 4, 20), 30)
     assert [(i.what, i.what_zh, i.days_left) for i in items] == [("verification_expiry", "检定证书到期", 11)]
     assert subject_due_items(scale, date(2026, 4, 20), 10) == []
@@ -133,7 +133,7 @@ def test_scale_verification_expiry():
 def test_collect_due_with_reinspections_sorted():
     today = date(2026, 4, 20)
     lift = elevator({"supervised_date": "2025-01-15"})
-    scale = SubjectRecord(id="s1", kind="scale", name="电子秤", data={"verification_expiry": "2026-05-01"})
+    scale = SubjectRecord(id="s1", kind="scale", name="电子秤", data={"cert_expiry": "2026-05-01"})
     site = SubjectRecord(id="w1", kind="site", name="工地", next_due=date(2026, 9, 1))
     finding = FindingRecord(id="f1", inspection_id="i1", item_id="A1.2.7.8", description="门锁啮合长度不足",
                             deadline=date(2026, 4, 25), subject=lift)
@@ -148,6 +148,20 @@ def test_collect_due_with_reinspections_sorted():
     assert re["status"] == "upcoming" and re["what_zh"] == "整改复查"
     with pytest.raises(InputError):
         collect_due([], [], today, -1)
+
+
+def test_next_due_columns_written_by_the_store():
+    lift = {"base_date": "2024-05-10", "regime": "2023"}
+    # completing the year-4 inspection two months early prints year 7 as the next date
+    assert next_due_after_inspection("elevator", lift, date(2028, 3, 12), "合格") == "2031-05-10"
+    assert next_due_after_inspection("elevator", lift, date(2028, 3, 12), "不合格") == "2031-05-10"
+    assert next_due_after_inspection("elevator", {**lift, "regime": "2009"}, date(2028, 3, 12), "合格") == "2029-03-12"
+    assert next_due_after_inspection("elevator", {}, date(2028, 3, 12), "合格") is None
+    assert next_due_for_subject("elevator", lift, today=date(2026, 1, 5)) == "2025-05-10"
+    assert next_due_for_subject("elevator", {**lift, "last_periodic_date": "2025-05-02"},
+                                today=date(2026, 1, 5)) == "2028-05-10"
+    assert next_due_for_subject("scale", {"cert_expiry": "2026-11-30"}) == "2026-11-30"
+    assert next_due_for_subject("site", {"name": "x"}) is None
 
 
 def test_schedule_tables_cite_sources_and_mark_unsure_values():

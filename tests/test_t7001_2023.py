@@ -307,6 +307,7 @@ def test_lift_supervised_under_the_2023_rule(tpl):
         assert a[iid], iid
     assert applies(tpl, {**data, "supervised_date": "2024-04-01"})["A1.2.6.9"] is False
     assert applies(tpl, {**data, "supervision_regime": "2009"})["A1.2.6.9"] is False
+    assert applies(tpl, {**data, "regime": "2009"})["A1.2.6.9"] is False  # still under the 2009 rule
 
 
 def test_lift_made_before_2004(tpl):
@@ -335,6 +336,10 @@ def test_missing_record_data_keeps_items_with_a_reason(tpl):
         assert states.applicability[iid].applies
         assert "无法判断是否适用" in states.applicability[iid].reason
     assert not states.applicability["A1.2.3.16"].applies  # firefighter items only when recorded
+    # rare constructions are assumed absent when unrecorded, and say so
+    belt = states.applicability["A1.2.5.2"]
+    assert not belt.applies and belt.reason == "未登记悬挂方式，按非包覆带处理，本项不适用（检验员可改判）"
+    assert applies(tpl, {"suspension": "belt", "supervised_date": "2024-06-01"})["A1.2.5.2(2)"] is True
 
 
 def test_inspector_override_changes_what_counts(tpl):

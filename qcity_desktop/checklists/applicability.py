@@ -150,6 +150,8 @@ def _c_age_over_years(value: Any, ctx: _Ctx) -> Verdict:
 def _c_regime(value: Any, ctx: _Ctx) -> Verdict:
     wanted = str(value)
     explicit = ctx.fields.get("supervision_regime")
+    if not explicit and str(ctx.fields.get("regime") or "") == "2009" and wanted != "2009":
+        explicit = "2009"  # still inspected under the 2009 rule, so certainly not supervised under a later one
     if explicit:
         if str(explicit) != wanted:
             return False, f"按TSG T7001-{explicit}监督检验的电梯，本项仅适用于按TSG T7001-{wanted}监督检验的电梯"
@@ -218,10 +220,16 @@ def _c_subject_flag(value: Any, ctx: _Ctx) -> Verdict:
 def _c_subject(value: Any, ctx: _Ctx) -> Verdict:
     if not isinstance(value, Mapping):
         raise InputError(f"{ctx.template.path or ctx.template.id}: applies.subject must be an object")
+    if_unknown = value.get("if_unknown", True)
     for name, wanted in value.items():
+        if name == "if_unknown":
+            continue
         have = canonical(name, ctx.fields.get(name))
         if have is None:
-            return _unknown(FIELD_LABELS.get(name, name))
+            what = FIELD_LABELS.get(name, name)
+            if if_unknown:
+                return _unknown(what)
+            return False, f"未登记{what}，按非{VALUE_LABELS.get(str(wanted), wanted)}处理，本项不适用（检验员可改判）"
         if have != canonical(name, wanted):
             return False, f"{FIELD_LABELS.get(name, name)}为{VALUE_LABELS.get(have, have)}，本项不适用"
     return True, ""
