@@ -67,6 +67,27 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     ev.add_argument("file", help="session JSON as written by ScaleTestSession.to_dict(), or - for stdin")
     ev.set_defaults(handler=cmd_evaluate)
 
+    refs = sub.add_parser("refs", parents=[common], help="reference weight sets and scales with their certificates")
+    rsub = refs.add_subparsers(dest="refs_command", metavar="ACTION", required=True)
+    ra = rsub.add_parser("add", parents=[common], help="record a weight set or reference scale; prints its id")
+    ra.add_argument("--kind", required=True, help="weight_set or reference_scale")
+    ra.add_argument("--name", required=True)
+    ra.add_argument("--class", dest="accuracy_class", required=True, metavar="CLASS", help="E2…M3 or I…IIII")
+    ra.add_argument("--certificate", required=True, help="certificate number")
+    ra.add_argument("--expires", required=True, help="last valid day, YYYY-MM-DD")
+    ra.add_argument("--issued-by", default="")
+    ra.add_argument("--serial", default="")
+    ra.set_defaults(handler=cmd_refs_add)
+    rl = rsub.add_parser("list", parents=[common], help="list references (optionally only those valid on a day)")
+    rl.add_argument("--kind")
+    rl.add_argument("--valid-on", help="YYYY-MM-DD; 'today' for today")
+    rl.set_defaults(handler=cmd_refs_list)
+    rr = rsub.add_parser("renew", parents=[common], help="record a new certificate for a reference")
+    rr.add_argument("ref_id")
+    rr.add_argument("--certificate", required=True)
+    rr.add_argument("--expires", required=True)
+    rr.set_defaults(handler=cmd_refs_renew)
+
 
 def _stage_args(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
@@ -233,4 +254,57 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"verdict: {v['zh']} ({v['result']})" if v else f"verdict refused: {summary['verdict_blocked']}")
         for f in summary["findings"]:
             print(f"[{f['severity']}] {f['description']}")
+    return 0
+
+
+def _day(text: str, what: str) -> Any:
+    from datetime import date
+
+    from qcity_desktop.errors import InputError
+
+    if text == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what}: 日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD, got {text!r}") from None
+
+
+def _refs(args: argparse.Namespace, create: bool = True) -> Any:
+    from qcity_desktop.cli.context import open_from_args
+    from qcity_desktop.store.references import References
+
+    return References(open_from_args(args, create=create))
+
+
+def cmd_refs_add(args: argparse.Namespace) -> int:
+    from qcity_desktop.metrology.traceability import ReferenceInstrument
+
+    ref = ReferenceInstrument(kind=args.kind, name=args.name, accuracy_class=args.accuracy_class,
+                              certificate_no=args.certificate, expires=_day(args.expires, "--expires"),
+                              issued_by=args.issued_by, serial_no=args.serial)
+    ref_id = _refs(args).add(ref)
+    if _json(args):
+        print_json({"id": ref_id})
+    else:
+        print(ref_id)
+    return 0
+
+
+def cmd_refs_list(args: argparse.Namespace) -> int:
+    valid_on = None if args.valid_on is None else _day(args.valid_on, "--valid-on")
+    rows = [r.to_dict() for r in _refs(args, create=False).list(args.kind, valid_on=valid_on)]
+    if _json(args):
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "kind", "name", "class", "certificate_no", "expires"])
+    return 0
+
+
+def cmd_refs_renew(args: argparse.Namespace) -> int:
+    ref = _refs(args, create=False).renew(args.ref_id, args.certificate, _day(args.expires, "--expires"))
+    if _json(args):
+        print_json(ref.to_dict())
+    else:
+        print(f"renewed {ref.id}: {ref.certificate_no} valid until {ref.expires.isoformat()}")
     return 0

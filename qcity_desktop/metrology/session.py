@@ -399,6 +399,9 @@ class ScaleTestSession:
         """Rows for store.measurements: kind, seq, load, indication, error, mpe, unit, passed, data."""
         rows = []
         e = self.plan.scale.e
+        # a snapshot, so renewing a certificate later never changes what this test was traced to
+        refs = [{k: r.to_dict()[k] for k in ("id", "kind", "name", "class", "certificate_no", "expires")}
+                for r in self.references]
         for step in self.plan.steps:
             mine = [r for r in self.readings if r.step_id == step.id]
             for i, reading in enumerate(mine):
@@ -409,7 +412,7 @@ class ScaleTestSession:
                 elif rr.price is not None and rr.price.shown is not None:
                     error = format(rr.price.shown - rr.price.expected, "f")
                 data = {"step_id": step.id, "step": {"zh": step.zh, "en": step.en}, "stage": self.plan.stage,
-                        "scale": self.plan.scale.to_dict(), **rr.to_dict()}
+                        "scale": self.plan.scale.to_dict(), "references": refs, **rr.to_dict()}
                 if rr.error is not None:
                     data["error"] = rr.error.to_dict(e)
                 rows.append({
