@@ -189,7 +189,7 @@ def _score_item(
             raise InputError(f"item {item.id}: deduction {_num(raw)} does not fit the ticked clauses "
                              f"({_num(min(low, s.points))}～{_num(top)})")
         if not ticked and raw:
-            s.reasons.append(f"扣{_num(raw)}分（未注明扣分条款）")
+            s.reasons.append("未注明扣分条款")
     elif ticked:
         raw = top if params.get("range_clause_default", "max") == "max" else low
     elif answer.result == "fail":
