@@ -219,6 +219,16 @@ class Inspections:
                                           "note": "", **cols, **self.store.sync_fields()})
         self.store.audit.append("answer", "inspection", row["id"], canonical_hash({"item": item_id, **cols}))
 
+    def clear_answer(self, inspection_id: str, item_id: str) -> None:
+        """Make an item unanswered again (the editor's undo of a first answer); drafts only."""
+        with self.store.transaction():
+            row = self._editable(inspection_id)
+            self.store.conn.execute("DELETE FROM answers WHERE inspection_id = ? AND item_id = ?", (inspection_id, item_id))
+            if row["status"] == "completed":
+                self.store.update("inspections", inspection_id, {"status": "draft", "verdict": None, "score": None,
+                                                                 "grade": None, "ended_at": None})
+            self.store.audit.append("clear", "inspection", inspection_id, canonical_hash({"item": item_id}))
+
     def set_remark(self, inspection_id: str, remark: str) -> None:
         with self.store.transaction():
             self._editable(inspection_id)
