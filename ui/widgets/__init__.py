@@ -1,0 +1,1 @@
+"""Reusable widgets (signature pad, photo viewer, ...) shared by the windows and dialogs."""
