@@ -119,6 +119,7 @@ def test_three_general_failures_pass_with_the_label_and_remark(tpl):
     assert e.remarks == ("本记录第A1.1.4、A1.2.1.1、A1.2.2.1项的检验结果为不符合，使用单位已经承诺采取安全措施，"
                          "对电梯实行监护使用（见编号为TZ-2026-0042的《电梯检验意见通知书》）",)
     assert [f.severity for f in e.failed] == ["一般项目"] * 3
+    assert e.failed[0].reason == "使用登记证与电梯相符：不符合"
     assert e.details["supervised_use"] is True
 
 
@@ -247,6 +248,17 @@ def test_door_gaps_depend_on_lift_and_door_type(tpl, data, gap, force_gap, ok):
     answers["A1.2.7.2(2)"] = Answer("A1.2.7.2(2)", value=force_gap)
     e = run(tpl, answers, data=lift)
     assert (e.verdict == "合格") is ok
+
+
+def test_the_lifts_limits_decide_over_a_stored_tick(tpl):
+    """A store that judged 8 mm against the passenger limit must not fail a goods lift."""
+    goods = {**OLD, "elevator_type": "goods"}
+    answers = all_pass(tpl, goods)
+    answers["A1.2.7.2(1)"] = Answer("A1.2.7.2(1)", result="fail", value="8")
+    assert run(tpl, answers, data=goods).verdict == "合格"
+    answers["A1.2.7.2(1)"] = Answer("A1.2.7.2(1)", result="pass", value="11")
+    e = run(tpl, answers, data=goods)
+    assert e.verdict == "不合格" and "11 mm 大于 10 mm" in e.failed[0].reason
 
 
 def test_overload_above_110_percent_is_a_general_failure(tpl):

@@ -370,7 +370,7 @@ def check_value(item: Item, value: Any, subject: Mapping[str, Any] | None = None
 
 
 def leaf_result(item: Item, answer: Answer | None, subject: Mapping[str, Any] | None) -> str | None:
-    """A directly answered item's result; a measured value outside its tolerance fails it even if ticked √."""
+    """A directly answered item's result; a measured value decides by this subject's limits (√ or ×)."""
     if answer is None:
         return None
     if item.type == "number" and answer.value not in (None, ""):
@@ -379,9 +379,8 @@ def leaf_result(item: Item, answer: Answer | None, subject: Mapping[str, Any] | 
         check = check_value(item, answer.value, subject)
         if check.refused:
             return None
-        if check.result == "fail":
-            return "fail"
-        return answer.result or check.result or "pass"
+        # the value decides: a stored √/× may have been derived without this lift's limits
+        return check.result or answer.result or "pass"
     return answer.result
 
 

@@ -48,8 +48,8 @@ def _reason(template: Template, item: Item, answers: Mapping[str, Answer], resul
                 parts.append(check.message)
                 continue
         if leaf is not item:
-            parts.append(leaf.label())
-    return "不符合" + ("：" + "；".join(parts) if parts else "")
+            parts.append(f"{leaf.label()}：不符合")
+    return "；".join(parts) or "不符合"
 
 
 def _descendants(template: Template, item_id: str) -> list[Item]:
