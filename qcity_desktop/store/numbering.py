@@ -229,3 +229,9 @@ def set_number_status(conn: sqlite3.Connection, number: str, status: str) -> Non
     cur = conn.execute("UPDATE issued_numbers SET status = ? WHERE number = ?", (status, number))
     if cur.rowcount == 0:
         raise InputError(f"number {number} was never issued on this device")
+
+
+def inspection_for_number(conn: sqlite3.Connection, number: str) -> str | None:
+    """The inspection a report / certificate / notice number was issued to (any status), if any."""
+    row = conn.execute("SELECT inspection_id FROM issued_numbers WHERE number = ?", (number.strip(),)).fetchone()
+    return row[0] if row else None
