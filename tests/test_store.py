@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,23 @@ def test_completing_with_unanswered_required_items_is_refused(tmp_path: Path) ->
     with pytest.raises(StateError, match="required item"):
         store.inspections.complete(iid)
     assert store.inspections.row(iid)["status"] == "draft"
+
+
+def test_site_check_completes_with_only_the_sub_tables_the_site_has(tmp_path: Path) -> None:
+    """A site without cranes or hoists scores only the JGJ 59 tables it started; a started table must be whole."""
+    store = open_store(tmp_path / "a.db")
+    sid, _ = store.subjects.add("site", {"name": "咸宁高新区光谷南科技城二期", "contractor": "中建三局"})
+    iid = store.inspections.create(sid, "site-jgj59-2011", inspectors=["王磊"])
+    t = store.inspections.template_of(store.inspections.row(iid))
+    for item in t.section_items("B.1"):
+        store.inspections.answer(iid, item.id, result="pass", deduction="0")
+    store.inspections.answer(iid, "B.2-1", result="pass", deduction="0")    # B.2 started, not finished
+    with pytest.raises(StateError, match="B.2-2"):
+        store.inspections.complete(iid)
+    for item in t.section_items("B.2")[1:]:
+        store.inspections.answer(iid, item.id, result="pass", deduction="0")
+    store.inspections.answer(iid, "B.2-3", result="fail", deduction="4")
+    result = store.inspections.complete(iid)
+    # B.1 = 100 (weight 10), B.2 = 96 (weight 15): (10 + 14.4) / 25 × 100 = 97.6
+    assert result.score == Decimal("97.60") and result.grade == "优良"
+    assert [f["item_id"] for f in store.findings.for_inspection(iid)] == ["B.2-3"]

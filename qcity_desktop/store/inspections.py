@@ -235,8 +235,19 @@ class Inspections:
             self.store.update("inspections", inspection_id, {"remark": remark})
 
     def missing_required(self, template: Template, answers: dict[str, Answer], photos: set[str]) -> list[Item]:
+        """Required items still unanswered, and required photos still missing.
+
+        A template whose sections are optional (``params.sections_optional``: the JGJ 59 sub-tables
+        of work a site does not have) only requires items of the sections the inspector started.
+        """
+        started: set[str] | None = None
+        if template.params.get("sections_optional"):
+            started = {template.items[i].section_id for i, a in answers.items()
+                       if i in template.items and (a.result is not None or a.value)}
         missing = []
         for item in template.leaves():
+            if started is not None and item.section_id not in started:
+                continue
             a = answers.get(item.id)
             if item.required and (a is None or (a.result is None and not a.value)):
                 missing.append(item)
@@ -258,7 +269,8 @@ class Inspections:
                                  f"photo (first: {first.id} {first.label()})")
             result = evaluate(template, answers, self.context(row))
             if not result.complete or result.verdict is None:
-                raise StateError("cannot complete: the rule could not reach a verdict with these answers")
+                why = f" ({result.remarks[0]})" if result.remarks else ""
+                raise StateError(f"cannot complete: the rule could not reach a verdict with these answers{why}")
             days = int(template.params.get("rectification_days", DEFAULT_RECTIFICATION_DAYS))
             deadline = ((today or date.today()) + timedelta(days=days)).isoformat()
             for f in result.failed:
