@@ -229,3 +229,28 @@ def test_session_survives_a_round_trip_through_json() -> None:
     restored = ScaleTestSession.from_dict(json.loads(to_json(session.to_dict())))
     assert to_json(restored.summary()) == to_json(session.summary())
     assert to_json(restored.measurements()) == to_json(session.measurements())
+
+
+def test_results_answer_the_scale_checklist_and_drive_its_verdict(tmp_path: Path) -> None:
+    from qcity_desktop.metrology.checklist import checklist_answers
+    from qcity_desktop.store import open_store
+
+    store = open_store(tmp_path / "q.db")
+    sid, _ = store.subjects.add("scale", {"name": "温泉农贸市场B-07计价秤", "accuracy_class": "III", "max": "15000", "e": "5"})
+    for model, expect in ((honest, "pass"), (cheat_chip, "fail")):
+        session = ScaleTestSession(ScaleTestPlan.for_scale("III", D(15000), D(5)), references=[weights()], day=DAY)
+        run(session, model)
+        answers = checklist_answers(session)
+        assert {"S2.1", "S2.2", "S2.3", "S2.4", "S2.5", "S2.6", "S3.1", "S3.2", "S3.3", "S4.1", "S4.2", "S4.3"} <= set(answers)
+        iid = store.inspections.create(sid, "scale-market-in-service", inspectors=["张伟"])
+        for item_id, answer in answers.items():
+            store.inspections.answer(iid, item_id, **answer)
+        if expect == "pass":
+            assert all(a.get("result", "pass") == "pass" for a in answers.values())
+            assert (answers["S2.2-m1"]["value"], answers["S4.3-m1"]["value"]) == ("0", "0")
+        else:
+            failed = {k for k, a in answers.items() if a.get("result") == "fail"}
+            assert failed == {"S4.1", "S4.2", "S4.3"}
+            assert "作弊芯片" in answers["S4.3"]["note"] and answers["S4.3-m1"]["value"] == "5"
+        stored = store.inspections.answers(iid)
+        assert stored["S4.3"].result == answers["S4.3"]["result"]

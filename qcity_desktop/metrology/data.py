@@ -20,7 +20,7 @@ from typing import Any
 from qcity_desktop.errors import EnvironmentProblem
 
 PACKAGED_DIR = Path(__file__).resolve().parents[2] / "resources" / "metrology"
-TABLES = ("accuracy_classes", "mpe_bands", "negative_deviations", "thresholds")
+TABLES = ("accuracy_classes", "mpe_bands", "negative_deviations", "thresholds", "checklist_map")
 
 
 def table_path(name: str) -> Path:

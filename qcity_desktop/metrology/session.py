@@ -323,6 +323,13 @@ class ScaleTestSession:
         return [(rr.reading.load, rr.error.error) for res in results if res.step.kind == kind
                 for rr in res.readings if rr.error is not None]
 
+    def load_error_fit(self, kind: str = "as_found") -> anticheat.LoadErrorFit | None:
+        """The error-versus-load fit of one kind of step, or None with too few distinct loads."""
+        pts = self._points(self.results(), kind)
+        if len({load for load, _ in pts}) < max(int(thresholds()["anticheat"]["min_fit_loads"]), 2):
+            return None
+        return anticheat.fit_load_error(pts)
+
     def _anticheat_findings(self, results: list[StepResult]) -> list[Finding]:
         scale, stage = self.plan.scale, self.plan.stage
         found: list[Finding] = []
