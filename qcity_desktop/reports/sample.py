@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 SECTIONS = [
@@ -139,22 +140,26 @@ def sample_scale_document(*, signed: bool = True) -> tuple[dict[str, Any], dict[
     doc, blobs = sample_document(items=8, photos=1, signed=signed, failed=0, kind="scale")
     doc["subject"].update({"name": "农贸市场 A-12 摊位 电子计价秤", "address": "咸宁市咸安区永安农贸市场",
                            "codes": "SN-2023-778812", "owner": "王记蔬菜",
-                           "data": {"model": "ACS-30", "manufacturer": "某衡器有限公司", "max_kg": "30", "e_g": "10",
-                                    "accuracy_class": "III", "stall": "A-12", "verification_due": "2026-09-30"}})
+                           "data": {"serial_no": "SN-2023-778812", "model": "ACS-30", "manufacturer": "某衡器有限公司",
+                                    "max": "30000", "e": "10", "accuracy_class": "III", "market": "永安农贸市场",
+                                    "stall": "A-12", "cert_no": "JL2025-0931", "cert_expiry": "2026-09-30",
+                                    "seal_state": "intact"}})
     doc["template"] = {"id": "scale-market-check", "version": 1, "title": {"zh": "电子计价秤现场检查", "en": "Price scale field check"},
                        "standard": "JJG 539-2016", "rule": "scale_mpe"}
     rows = []
-    for seq, (load, ind, mpe) in enumerate([("0.5", "0.50", "5"), ("10", "10.01", "10"), ("20", "20.02", "15"),
-                                            ("30", "30.00", "15")], 1):
-        err = str(int((float(ind) - float(load)) * 1000))
-        rows.append({"kind": "weighing", "seq": seq, "load": load, "indication": ind, "error": err, "mpe": mpe,
-                     "unit": "kg/g", "passed": True, "data": {}})
-    for seq, ind in enumerate(["10.00", "10.01", "9.99", "10.01", "10.00"], 1):
-        rows.append({"kind": "eccentricity", "seq": seq, "load": "10", "indication": ind,
-                     "error": str(int(round((float(ind) - 10) * 1000))), "mpe": "10", "unit": "kg/g", "passed": True, "data": {}})
-    for seq, ind in enumerate(["15.00", "15.01", "15.00"], 1):
-        rows.append({"kind": "repeatability", "seq": seq, "load": "15", "indication": ind,
-                     "error": str(int(round((float(ind) - 15) * 1000))), "mpe": "10", "unit": "kg/g", "passed": True, "data": {}})
+
+    def point(kind: str, seq: int, load: str, indication: str, mpe: str) -> dict[str, Any]:
+        error = Decimal(indication) - Decimal(load)
+        return {"kind": kind, "seq": seq, "load": load, "indication": indication, "error": str(error), "mpe": mpe,
+                "unit": "g", "passed": abs(error) <= Decimal(mpe), "data": {}}
+
+    for seq, (load, ind, mpe) in enumerate([("500", "500", "5"), ("10000", "10010", "10"), ("20000", "20010", "15"),
+                                            ("30000", "30000", "15")], 1):
+        rows.append(point("weighing", seq, load, ind, mpe))
+    for seq, ind in enumerate(["10000", "10010", "9990", "10010", "10000"], 1):
+        rows.append(point("eccentricity", seq, "10000", ind, "10"))
+    for seq, ind in enumerate(["15000", "15010", "15000"], 1):
+        rows.append(point("repeatability", seq, "15000", ind, "10"))
     doc["measurements"] = rows
     doc["verdict"] = "合格"
     doc["findings"] = []

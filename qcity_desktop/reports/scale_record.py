@@ -18,7 +18,6 @@ from qcity_desktop.reports.report import (
     basic_info,
     conclusion_block,
     header_block,
-    measurement_label,
     measurements_table,
     signature_table,
 )
@@ -35,6 +34,8 @@ def _dec(value: Any) -> Decimal | None:
 
 def repeatability_summary(rows: list[dict[str, Any]], lang: str) -> str | None:
     """'range r (limit |MPE|)' for the repeatability series, or None when it cannot be worked out."""
+    if len(rows) < 2:
+        return None
     values = [_dec(r.get("error")) for r in rows]
     if any(v is None for v in values) or len(values) < 2:
         values = [_dec(r.get("indication")) for r in rows]
@@ -43,13 +44,12 @@ def repeatability_summary(rows: list[dict[str, Any]], lang: str) -> str | None:
     spread = max(values) - min(values)  # type: ignore[type-var]
     mpes = [abs(m) for m in (_dec(r.get("mpe")) for r in rows) if m is not None]
     unit = rows[0].get("unit") or ""
-    unit = unit.split("/")[-1] if "/" in unit else unit
     return L.t("repeatability_range", lang, range=spread, limit=min(mpes) if mpes else "—", unit=unit)
 
 
 def render_scale_record(doc: dict[str, Any], opts: Options) -> bytes:
     """PDF bytes of the record; StateError when the inspection has no measurements."""
-    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
+    from reportlab.platypus import KeepTogether, Spacer
 
     measurements = doc.get("measurements") or []
     if not measurements:
@@ -72,16 +72,15 @@ def render_scale_record(doc: dict[str, Any], opts: Options) -> bytes:
         return para(L.heading(n, key, lang), st["h2"])
 
     story += [heading("sec_instrument"), basic_info(doc, opts, geo, st), heading("sec_tests")]
-    kinds = sorted({m.get("kind", "") for m in measurements}, key=lambda k: (ORDER.index(k) if k in ORDER else 99, k))
-    for kind in kinds:
-        rows = sorted((m for m in measurements if m.get("kind") == kind), key=lambda m: m.get("seq") or 0)
-        block: list[Any] = [para(measurement_label(kind, lang), st["body"]), measurements_table(rows, opts, geo, st)]
-        if kind == "repeatability":
-            summary = repeatability_summary(rows, lang)
-            if summary:
-                block.append(para(summary, st["small"]))
-        block.append(Spacer(1, geo.body * 0.5))
-        story += [CondPageBreak(geo.body * 6), KeepTogether(block)]
+    def order(m: dict[str, Any]) -> tuple:
+        kind = m.get("kind", "")
+        return (ORDER.index(kind) if kind in ORDER else 99, kind, m.get("seq") or 0)
+
+    rows = sorted(measurements, key=order)
+    story.append(measurements_table(rows, opts, geo, st))  # one table: the 项目 column names each series
+    summary = repeatability_summary([m for m in rows if m.get("kind") == "repeatability"], lang)
+    if summary:
+        story.append(para(summary, st["small"]))
     story += [KeepTogether([heading("sec_scale_conclusion"), *conclusion_block(doc, opts, geo, st)])]
     story.append(KeepTogether([Spacer(1, geo.body), signature_table(doc, opts, geo, st, ("inspector", "representative")),
                                para(L.t("end_of_record", lang), st["end"])]))

@@ -112,7 +112,9 @@ def verify_pdf(path: str | Path, *, allow_demo: bool = True) -> PdfVerification:
     if not data.startswith(b"%PDF"):
         return PdfVerification(False, f"不是 PDF 文件 / not a PDF file: {pdf}")
     checks: list[dict[str, Any]] = []
-    codes = decode_qr_codes(pdf)
+    codes = decode_qr_codes(pdf, dpi=200)
+    if codes is not None and not any(c.startswith(PREFIX + "|") for c in codes):
+        codes = decode_qr_codes(pdf, dpi=400)  # a small or worn print: look closer before giving up
     embedded = embedded_payload(data)
     ours = [c for c in (codes or []) if c.startswith(PREFIX + "|")]
     if codes is None:
