@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qcity_desktop.errors import InputError
 
@@ -43,6 +43,8 @@ def add_months(d: date, months: int) -> date:
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if d.day <= 28:  # the common case, and the due list computes thousands of these
+        return date(year, month, d.day)
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
@@ -111,9 +113,11 @@ def load_rules(directory: str | None = None) -> ScheduleRules:
 # --------------------------------------------------------------------------- elevator schedule
 
 
-@dataclass(frozen=True)
-class ScheduledDate:
-    """One scheduled event: ``year`` is the service year counted from the base date (0 if unknown)."""
+class ScheduledDate(NamedTuple):
+    """One scheduled event: ``year`` is the service year counted from the base date (0 if unknown).
+
+    A NamedTuple rather than a frozen dataclass: the due list builds tens of thousands of these.
+    """
 
     kind: str  # "periodic" | "self_test"
     year: int
@@ -134,7 +138,7 @@ def _years_until(base: date, until: date) -> int:
 
 
 def periodic_dates(base_date: date, until: date, regime: str | None = "2023",
-                   rules: ScheduleRules | None = None) -> list[ScheduledDate]:
+                   rules: ScheduleRules | None = None, since: date | None = None) -> list[ScheduledDate]:
     """Periodic inspections from the base date up to ``until``, under the 2023 anchored schedule.
 
     For a regime anchored on the last inspection (2009) this gives the yearly anniversaries of the
@@ -151,17 +155,18 @@ def periodic_dates(base_date: date, until: date, regime: str | None = "2023",
             out.append(ScheduledDate("periodic", step * k // 12, due, add_months(due, -early)))
             k += 1
         return out
-    years = _periodic_years(reg, _years_until(base_date, until))
+    first = 0 if since is None else since.year - base_date.year - 1
+    years = [y for y in _periodic_years(reg, _years_until(base_date, until)) if y >= first]
     out = []
     for y in years:
         due = add_years(base_date, y)
-        if due <= until:
+        if due <= until and (since is None or due >= since):
             out.append(ScheduledDate("periodic", y, due, add_months(due, -early)))
     return out
 
 
 def self_test_dates(base_date: date, until: date, regime: str | None = "2023",
-                    rules: ScheduleRules | None = None) -> list[ScheduledDate]:
+                    rules: ScheduleRules | None = None, since: date | None = None) -> list[ScheduledDate]:
     """Self-tests (TSG T7008) in the service years that have no periodic inspection."""
     rules = rules or load_rules()
     reg = rules.regime(regime)
@@ -172,11 +177,12 @@ def self_test_dates(base_date: date, until: date, regime: str | None = "2023",
     periodic = set(_periodic_years(reg, last))
     early = int(st.get("early_months", 0))
     out = []
-    for y in range(1, last + 1):
+    first = 1 if since is None else max(1, since.year - base_date.year - 1)
+    for y in range(first, last + 1):
         if y in periodic:
             continue
         due = add_years(base_date, y)
-        if due <= until:
+        if due <= until and (since is None or due >= since):
             out.append(ScheduledDate("self_test", y, due, add_months(due, -early)))
     return out
 
@@ -221,9 +227,11 @@ def next_periodic(base_date: date, done: Iterable[date], today: date, regime: st
         dates = periodic_dates(base_date, add_years(max(today, base_date), 2), regime, rules)
         current = _current(dates, today)
         return NextDue(current.due, current.year, current.window_opens, "no_record")
-    # the longest gap between periodic years is 3 years; 5 leaves room for the next one
+    # the longest gap between periodic years is 3 years: the date owning an inspection is at most
+    # that far before it, and the next one at most that far after the latest
     horizon = add_years(max([today, base_date, *done_dates]), 5)
-    dates = periodic_dates(base_date, horizon, regime, rules)
+    since = add_years(min([today, *done_dates]), -4)
+    dates = periodic_dates(base_date, horizon, regime, rules, since=since if since > base_date else None)
     covered = -1
     for d in done_dates:
         for index, event in enumerate(dates):
@@ -400,7 +408,8 @@ def _elevator_items(subject: SubjectRecord, today: date, within_days: int, rules
     visible = int(rules.general.get("self_test_listing", {}).get("overdue_visible_days", 30))
     horizon = date.fromordinal(today.toordinal() + max(0, within_days))
     last_self = parse_date(data.get("last_self_test_date"))
-    for event in self_test_dates(base, horizon, regime, rules):
+    since = date.fromordinal(today.toordinal() - visible)
+    for event in self_test_dates(base, horizon, regime, rules, since=since):
         if (today - event.due).days > visible:
             continue
         if last_self is not None and last_self >= event.window_opens:
