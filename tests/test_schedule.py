@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qcity_desktop.errors import InputError
 from qcity_desktop.schedule import (
@@ -170,3 +172,18 @@ def test_schedule_tables_cite_sources_and_mark_unsure_values():
         assert table["sources"]
         assert table["configurable"] and all(c["confidence"] in ("T", "?") for c in table["configurable"])
     assert rules.elevator["regimes"]["2023"]["periodic_years"] == [1, 4, 7, 9, 11, 13, 15]
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=st.dates(min_value=date(1995, 1, 1), max_value=date(2030, 12, 31)),
+       index=st.integers(min_value=0, max_value=14), early_days=st.integers(min_value=0, max_value=59))
+def test_any_early_inspection_keeps_the_schedule(base, index, early_days):
+    """Whatever the base date and year: an inspection up to two months early leaves the next date as scheduled."""
+    dates = [e.due for e in elevator_schedule(base, add_months(base, 12 * 40)) if e.kind == "periodic"]
+    target, following = dates[index], dates[index + 1]
+    done = date.fromordinal(target.toordinal() - early_days)
+    if done < add_months(target, -2):  # 59 days can exceed two months around February
+        return
+    nxt = next_periodic(base, dates[:index] + [done], today=done)
+    assert nxt.due == following
+    assert next_due_after_inspection("elevator", {"base_date": base.isoformat()}, done, "合格") == following.isoformat()
