@@ -254,3 +254,25 @@ def test_results_answer_the_scale_checklist_and_drive_its_verdict(tmp_path: Path
             assert "作弊芯片" in answers["S4.3"]["note"] and answers["S4.3-m1"]["value"] == "5"
         stored = store.inspections.answers(iid)
         assert stored["S4.3"].result == answers["S4.3"]["result"]
+
+
+def test_a_saved_session_keeps_its_steps_when_the_thresholds_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcity_desktop.metrology import data
+
+    session = ScaleTestSession(ScaleTestPlan.for_scale("III", D(15000), D(5), sections=("anticheat",)),
+                               references=[weights()], day=DAY)
+    run(session)
+    saved = json.loads(to_json(session.to_dict()))
+    table = json.loads((data.PACKAGED_DIR / "thresholds.json").read_text(encoding="utf-8"))
+    table["anticheat"]["as_found_loads"] = ["min", "1/2", "max"]
+    (tmp_path / "thresholds.json").write_text(json.dumps(table), encoding="utf-8")
+    monkeypatch.setenv("QCITY_METROLOGY_DIR", str(tmp_path))
+    data.clear_cache()
+    try:
+        assert len([s for s in ScaleTestPlan.for_scale("III", D(15000), D(5)).steps if s.kind == "as_found"]) == 3
+        restored = ScaleTestSession.from_dict(saved)
+        assert len(restored.measurements()) == len(session.readings)
+        assert restored.verdict().result == "pass"
+    finally:
+        monkeypatch.delenv("QCITY_METROLOGY_DIR")
+        data.clear_cache()

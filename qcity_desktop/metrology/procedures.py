@@ -81,6 +81,20 @@ class Step:
             "extra": self.extra,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Step:
+        def num(key: str) -> Decimal | None:
+            return None if d.get(key) is None else Decimal(str(d[key]))
+
+        return cls(
+            id=d["id"], kind=d["kind"], seq=int(d["seq"]), zh=d["title"]["zh"], en=d["title"]["en"],
+            instruction_zh=d["instruction"]["zh"], instruction_en=d["instruction"]["en"],
+            load=num("load_g"), load_e=num("load_e"), limit=num("limit_g"), weights_limit=num("weights_limit_g"),
+            min_readings=int(d.get("min_readings", 1)), max_readings=d.get("max_readings"),
+            change_point=bool(d.get("change_point")), position=d.get("position"), direction=d.get("direction"),
+            extra=dict(d.get("extra") or {}),
+        )
+
 
 def _proc(name: str) -> Any:
     return thresholds()["procedure"][name]
@@ -181,12 +195,19 @@ class ScaleTestPlan:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScaleTestPlan:
-        """Rebuild from a stored plan: the steps are recomputed from scale, stage and sections."""
+        """Rebuild a stored plan with the very steps it was run with.
+
+        Steps are restored as saved rather than recomputed, so a later change of thresholds.json
+        (other as-found loads, another repeatability count) never orphans the readings of a test
+        already under way.
+        """
         scale = ScaleSpec.from_dict(data["scale"])
-        return cls.for_scale(
-            scale.accuracy_class, scale.max, scale.e, scale.min, d=scale.d,
-            stage=data["stage"], sections=tuple(data["sections"]),
-        )
+        stage = normalize_stage(data["stage"])
+        if not data.get("steps"):
+            return cls.for_scale(scale.accuracy_class, scale.max, scale.e, scale.min, d=scale.d,
+                                 stage=stage, sections=tuple(data["sections"]))
+        return cls(scale=scale, stage=stage, sections=tuple(data["sections"]),
+                   steps=[Step.from_dict(s) for s in data["steps"]])
 
 
 class _Builder:
