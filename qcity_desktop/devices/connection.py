@@ -146,7 +146,7 @@ class ScaleConnection:
                     if not stable or (reading.stable and reading.usable):
                         return seq, reading
                 left = deadline - time.monotonic()
-                if left <= 0 or self.status == "stopped":
+                if left <= 0 or self.status in ("stopped", "no-signal"):
                     break
                 self._cond.wait(left)
             last = self._recent[-1][1] if self._recent else None
