@@ -1,0 +1,84 @@
+"""``qcity hub serve|add-user|users``: run the bureau's hub and manage its accounts."""
+
+from __future__ import annotations
+
+import argparse
+
+from qcity_desktop.cli.context import wants_json
+from qcity_desktop.cli.output import print_json, print_table
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    hub = subparsers.add_parser("hub", parents=[common], help="the bureau's sync hub (server side)")
+    sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data", required=True, metavar="DIR", help="hub data folder (SQLite database and photos)")
+        p.add_argument("--database-url", metavar="URL", default=None,
+                       help="PostgreSQL instead of SQLite, e.g. postgresql://qcity@db.example/qcity")
+
+    s = sub.add_parser("serve", parents=[common], help="run the hub (HTTP API with OpenAPI at /docs)")
+    data_options(s)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    s.add_argument("--certfile", default=None, help="TLS certificate (PEM) to serve HTTPS directly")
+    s.add_argument("--keyfile", default=None, help="TLS private key (PEM)")
+    s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    s.set_defaults(handler=cmd_serve)
+
+    a = sub.add_parser("add-user", parents=[common], help="create an account and print its enrolment token once")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=["inspector", "supervisor"])
+    a.add_argument("--days", type=float, default=365, help="token lifetime in days (default 365)")
+    a.add_argument("--replace", action="store_true", help="issue a new token for an existing user (the old one stops)")
+    data_options(a)
+    a.set_defaults(handler=cmd_add_user)
+
+    u = sub.add_parser("users", parents=[common], help="list accounts")
+    data_options(u)
+    u.set_defaults(handler=cmd_users)
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - HubDb is imported lazily
+    from pathlib import Path
+
+    from qcity_desktop.hub.db import HubDb
+
+    return HubDb(Path(args.data), args.database_url)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.server import serve
+
+    return serve(args.data, args.host, args.port, args.database_url, args.certfile, args.keyfile, args.log_level)
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.accounts import add_user
+
+    db = _open(args)
+    try:
+        token = add_user(db, args.name, args.role, days=args.days, replace=args.replace)
+    finally:
+        db.close()
+    if wants_json(args):
+        print_json({"user": args.name, "role": args.role, "token": token})
+    else:
+        print(f"用户 {args.name}（{args.role}）已创建 / user created. Enrolment token (shown only once):")
+        print(token)
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.accounts import list_users
+
+    db = _open(args)
+    try:
+        users = list_users(db)
+    finally:
+        db.close()
+    if wants_json(args):
+        print_json(users)
+    else:
+        print_table(users, ["name", "role", "created_at", "expires_at", "disabled"])
+    return 0

@@ -1,0 +1,185 @@
+"""The hub's database: SQLite in the data folder by default, PostgreSQL for a province.
+
+One tiny wrapper (``q``/``x``/``many`` with ``?`` placeholders) lets every query be written once.
+Writes are serialised — one writer at a time, like SQLite itself — by a process lock plus, on
+PostgreSQL, a transaction-scoped advisory lock. That is what makes the change sequence safe: a
+sequence number is handed out only inside the single write transaction, so a reader can never
+see change N+1 committed while change N is still in flight (the "late commit" gap that a plain
+BIGSERIAL has on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from qcity_desktop.errors import EnvironmentProblem
+
+SCHEMA_VERSION = 1
+_ADVISORY_KEY = 0x51C17  # "QCITY": the hub's write lock on PostgreSQL
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS devices (
+    device_id TEXT PRIMARY KEY, user_name TEXT NOT NULL, device_code TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (
+    tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, seq BIGINT NOT NULL,
+    body TEXT, hlc TEXT NOT NULL, origin TEXT NOT NULL, vis TEXT NOT NULL,
+    scope TEXT, status TEXT, nkey TEXT, PRIMARY KEY (tbl, id));
+CREATE UNIQUE INDEX IF NOT EXISTS rows_seq ON rows(seq);
+CREATE INDEX IF NOT EXISTS rows_vis_seq ON rows(vis, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS rows_nkey ON rows(tbl, nkey) WHERE nkey IS NOT NULL;
+CREATE TABLE IF NOT EXISTS history (
+    tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT, hlc TEXT NOT NULL,
+    origin TEXT NOT NULL, PRIMARY KEY (tbl, id, version));
+CREATE TABLE IF NOT EXISTS numbers (
+    number TEXT PRIMARY KEY, inspection_id TEXT NOT NULL, device_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (
+    sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, mime TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, device_id TEXT NOT NULL, user_name TEXT NOT NULL,
+    tbl TEXT NOT NULL, row_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, detail TEXT NOT NULL,
+    vis TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conflicts_at ON conflicts(at);
+"""
+
+
+class Conn:
+    """A connection with ``?`` placeholders on both backends."""
+
+    def __init__(self, raw: Any, pg: bool) -> None:
+        self.raw = raw
+        self.pg = pg
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.pg else sql
+
+    def q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.raw.execute(self._sql(sql), tuple(params))
+        return list(cur.fetchall())
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self.q(sql, params)
+        return rows[0] if rows else None
+
+    def x(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = self.raw.execute(self._sql(sql), tuple(params))
+        return cur.rowcount
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.pg:
+            with self.raw.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+        else:
+            self.raw.executemany(sql, rows)
+
+
+class HubDb:
+    """Connections per thread for reads; one serialised write transaction at a time."""
+
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.url = database_url
+        self.pg = bool(database_url)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._all: list[Any] = []
+        self._all_lock = threading.Lock()
+        if not self.pg:
+            self.path = self.data_dir / "hub.db"
+        with self.write() as c:
+            for stmt in _DDL.split(";"):
+                if stmt.strip():
+                    c.x(stmt)
+            c.x("INSERT INTO hub_meta(key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
+            c.x("INSERT INTO hub_meta(key, value) VALUES ('schema', ?) ON CONFLICT (key) DO NOTHING", (str(SCHEMA_VERSION),))
+            row = c.one("SELECT value FROM hub_meta WHERE key = 'schema'")
+            if row and int(row[0]) > SCHEMA_VERSION:
+                raise EnvironmentProblem(f"the hub database was written by a newer QCity hub (schema {row[0]}); update the hub")
+
+    # -- connections ------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        if self.pg:
+            try:
+                import psycopg
+            except ImportError as err:  # pragma: no cover - psycopg is a dependency
+                raise EnvironmentProblem("PostgreSQL support needs psycopg 3 (pip install 'psycopg[binary]')") from err
+            try:
+                raw = psycopg.connect(self.url, autocommit=True)
+            except psycopg.OperationalError as err:
+                first = str(err).strip().splitlines()[0] if str(err).strip() else "connection failed"
+                raise EnvironmentProblem(f"cannot connect to PostgreSQL ({first})") from None
+        else:
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                raw = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+                raw.execute("PRAGMA journal_mode = WAL")
+                # FULL: an acknowledged push survives a power cut, not only a killed process.
+                raw.execute("PRAGMA synchronous = FULL")
+                raw.execute("PRAGMA busy_timeout = 30000")
+            except (sqlite3.Error, OSError) as err:
+                raise EnvironmentProblem(f"cannot open the hub database in {self.data_dir}: {err}") from None
+        with self._all_lock:
+            self._all.append(raw)
+        return raw
+
+    def _conn(self) -> Conn:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = Conn(self._connect(), self.pg)
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def read(self) -> Iterator[Conn]:
+        """A consistent snapshot for one request (a read transaction on both backends)."""
+        c = self._conn()
+        if self.pg:
+            with c.raw.transaction():
+                c.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield c
+        else:
+            c.raw.execute("BEGIN")
+            try:
+                yield c
+            finally:
+                c.raw.execute("COMMIT")
+
+    @contextmanager
+    def write(self) -> Iterator[Conn]:
+        """The one write transaction; commits on success, rolls back on any exception."""
+        with self._write_lock:
+            c = self._conn()
+            if self.pg:
+                with c.raw.transaction():
+                    c.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+                    yield c
+            else:
+                c.raw.execute("BEGIN IMMEDIATE")
+                try:
+                    yield c
+                except BaseException:
+                    c.raw.execute("ROLLBACK")
+                    raise
+                else:
+                    c.raw.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._all_lock:
+            for raw in self._all:
+                try:
+                    raw.close()
+                except Exception:  # noqa: BLE001 - closing at shutdown, nothing to report
+                    pass
+            self._all.clear()
+        self._local = threading.local()

@@ -1,0 +1,68 @@
+"""Running the hub: uvicorn on a socket we bind ourselves, so a busy port is one clear line.
+
+TLS is uvicorn's own (``--certfile``/``--keyfile``); behind nginx or Caddy run it plain on
+127.0.0.1 and let the proxy terminate TLS (docs/sync.md, "Running the hub").
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from pathlib import Path
+
+from qcity_desktop.errors import EnvironmentProblem, InputError
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise EnvironmentProblem(f"cannot listen on {host}:{port}: {err.strerror or err} (another hub running?)") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def check_tls(certfile: str | None, keyfile: str | None) -> None:
+    if bool(certfile) != bool(keyfile):
+        raise InputError("TLS needs both --certfile and --keyfile")
+    if not certfile:
+        return
+    for label, path in (("--certfile", certfile), ("--keyfile", keyfile)):
+        if not Path(str(path)).is_file():
+            raise InputError(f"{label} {path}: no such file")
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        ctx.load_cert_chain(str(certfile), str(keyfile))
+    except (ssl.SSLError, OSError) as err:
+        raise InputError(f"cannot use the TLS certificate {certfile} with key {keyfile}: {err}") from None
+
+
+def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
+          certfile: str | None = None, keyfile: str | None = None, log_level: str = "warning") -> int:
+    import uvicorn
+
+    from qcity_desktop.hub.app import create_app
+    from qcity_desktop.hub.service import Hub
+
+    check_tls(certfile, keyfile)
+    hub = Hub(Path(data_dir), database_url)
+    sock = _bind(host, port)
+    actual_port = sock.getsockname()[1]
+    app = create_app(hub)
+    config = uvicorn.Config(app, log_level=log_level, ssl_certfile=certfile, ssl_keyfile=keyfile,
+                            timeout_keep_alive=30, access_log=False, limit_concurrency=4000, backlog=2048)
+    server = uvicorn.Server(config)
+    scheme = "https" if certfile else "http"
+    backend = "PostgreSQL" if database_url else f"SQLite ({Path(data_dir) / 'hub.db'})"
+    print(f"qcity hub listening on {scheme}://{host}:{actual_port}  data: {data_dir}  database: {backend}", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        hub.close()
+        sock.close()
+    return 0

@@ -1,0 +1,96 @@
+"""The conflict rule for drafts and registry rows (docs/sync.md, "Conflicts").
+
+Three-way: a field only one side changed since the common base takes that side's value, so two
+inspectors who fix different fields of the same elevator both keep their fix. A field both sides
+changed to different values goes to the later writer by hybrid logical clock, and is reported.
+Without a base (the row was created on two devices) every differing field is such a conflict.
+Pure functions, so the hub and the tests share exactly the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qcity_desktop.sync.protocol import META_COLUMNS, hlc_key
+
+_MISSING: Any = object()
+
+
+@dataclass
+class MergeResult:
+    body: dict[str, Any] | None              # None: the row ends deleted
+    local_won: list[str] = field(default_factory=list)    # conflicting fields that kept the device's value
+    remote_won: list[str] = field(default_factory=list)   # conflicting fields that kept the hub's value
+    merged_fields: list[str] = field(default_factory=list)  # fields taken from each side without conflict
+
+    @property
+    def conflicts(self) -> list[str]:
+        return sorted(self.local_won + self.remote_won)
+
+
+def three_way(base: dict[str, Any] | None, local: dict[str, Any] | None, remote: dict[str, Any] | None,
+              local_stamp: tuple[str, str], remote_stamp: tuple[str, str]) -> MergeResult:
+    """Merge the device's row (``local``) into the hub's (``remote``); ``None`` bodies are deletions.
+
+    Stamps are ``hlc_key(hlc, device)`` tuples; the larger one is the later writer.
+    """
+    local_later = local_stamp > remote_stamp
+    if local is None or remote is None:
+        # A deletion against an edit: there are no fields to merge, the later writer decides.
+        if local is None and remote is None:
+            return MergeResult(None)
+        winner = local if local_later else remote
+        res = MergeResult(winner)
+        (res.local_won if local_later else res.remote_won).append("*deleted*")
+        return res
+    base = base or {}
+    has_base = bool(base)
+    out: dict[str, Any] = {}
+    res = MergeResult(out)
+    for name in sorted(set(local) | set(remote)):
+        lv = local.get(name, _MISSING)
+        rv = remote.get(name, _MISSING)
+        if name in META_COLUMNS:
+            continue
+        if lv == rv:
+            out[name] = lv if lv is not _MISSING else rv
+            continue
+        bv = base.get(name, _MISSING) if has_base else _MISSING
+        if lv is _MISSING:
+            out[name] = rv
+        elif rv is _MISSING:
+            out[name] = lv
+        elif has_base and lv == bv:
+            out[name] = rv          # only the hub side changed it
+            res.merged_fields.append(name)
+        elif has_base and rv == bv:
+            out[name] = lv          # only this device changed it
+            res.merged_fields.append(name)
+        elif local_later:
+            out[name] = lv
+            res.local_won.append(name)
+        else:
+            out[name] = rv
+            res.remote_won.append(name)
+    _merge_meta(out, local, remote, local_later)
+    return res
+
+
+def _merge_meta(out: dict[str, Any], local: dict[str, Any], remote: dict[str, Any], local_later: bool) -> None:
+    newer, older = (local, remote) if local_later else (remote, local)
+    if "created_at" in local or "created_at" in remote:
+        values = [v for v in (local.get("created_at"), remote.get("created_at")) if v is not None]
+        out["created_at"] = min(values) if values else None
+    if "updated_at" in local or "updated_at" in remote:
+        values = [v for v in (local.get("updated_at"), remote.get("updated_at")) if v is not None]
+        out["updated_at"] = max(values) if values else None
+    if "device_id" in newer or "device_id" in older:
+        out["device_id"] = newer.get("device_id", older.get("device_id"))
+    if "rev" in local or "rev" in remote:
+        revs = [v for v in (local.get("rev"), remote.get("rev")) if isinstance(v, int)]
+        out["rev"] = (max(revs) + 1) if revs else 1
+
+
+def stamp(hlc: str, device: str) -> tuple[str, str]:
+    return hlc_key(hlc, device)
