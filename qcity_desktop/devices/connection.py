@@ -159,9 +159,28 @@ class ScaleConnection:
             raise type(error)(str(error))
         raise NoSignal(f"没有读数 no reading from {self.port} within {timeout:g} s (status: {self.status})")
 
-    def wait_stable(self, timeout: float) -> Reading:
-        """A stable, in-range reading that arrived after this call."""
-        return self.wait_reading(timeout, stable=True)
+    def wait_stable(self, timeout: float, consecutive: int = 1) -> Reading:
+        """A stable, in-range reading that arrived after this call.
+
+        ``consecutive`` > 1 asks for that many stable frames in a row with the same value, which
+        also rules out a frame that was already on the wire before the load was placed (the wizard
+        uses 3 for automatic capture).
+        """
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            cursor = self._seq
+        run: list[Reading] = []
+        while True:
+            cursor, reading = self._next(cursor, max(deadline - time.monotonic(), 0.0), False)
+            if reading.stable and reading.usable and (not run or run[-1].value == reading.value):
+                run.append(reading)
+            else:
+                run = [reading] if reading.stable and reading.usable else []
+            if len(run) >= consecutive:
+                return reading
+            if time.monotonic() >= deadline:
+                raise NotStable(f"秤不稳定 no stable reading from {self.port} within {timeout:g} s "
+                                f"(last: {reading.describe()})")
 
     # -- callbacks from the port thread -----------------------------------------------------------
     def _got_reading(self, reading: Reading) -> None:
