@@ -49,7 +49,7 @@ def _photo(index: int, orientation: int = 1, size: tuple[int, int] = (1600, 1200
 
 
 def sample_document(items: int = 60, photos: int = 4, *, signed: bool = True, failed: int = 2,
-                    kind: str = "elevator") -> tuple[dict[str, Any], dict[str, bytes]]:
+                    kind: str = "elevator", photo_size: tuple[int, int] = (1600, 1200)) -> tuple[dict[str, Any], dict[str, bytes]]:
     """(document, blobs by sha256): an elevator periodic inspection with ``items`` answered items."""
     blobs: dict[str, bytes] = {}
     flat = [(sec, title_zh, title_en, name) for sec, title_zh, title_en, names in SECTIONS for name in names]
@@ -81,7 +81,7 @@ def sample_document(items: int = 60, photos: int = 4, *, signed: bool = True, fa
         })
     photo_rows = []
     for i in range(photos):
-        data = _photo(i + 1, orientation=6 if i % 4 == 1 else 1)
+        data = _photo(i + 1, orientation=6 if i % 4 == 1 else 1, size=photo_size)
         digest = hashlib.sha256(data).hexdigest()
         blobs[digest] = data
         photo_rows.append({"id": f"att-{i}", "item_id": failed_ids[0] if (failed_ids and i == 0) else None,
