@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 ITEM_TYPES = ("result", "number", "text", "choice", "photo", "signature")
 RESULTS = ("pass", "fail", "na", "not_tested", "doc_pass", "rectified")
@@ -91,8 +91,10 @@ class Template:
         return []
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """One stored answer. A NamedTuple (immutable, cheap to build) because opening an inspection
+    builds one per item and that must stay close to the cost of the raw query."""
+
     item_id: str
     result: str | None = None
     value: str | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qcity_desktop.canonical import canonical_hash
@@ -26,8 +27,12 @@ DEFAULT_RECTIFICATION_DAYS = 30
 _UNSET: Any = object()
 
 
-def _dec(text: str | None) -> Decimal | None:
-    return None if text in (None, "") else Decimal(text)
+@lru_cache(maxsize=4096)
+def parse_names(text: str | None) -> list[str]:
+    """Inspector lists repeat (the same teams every day): parse each distinct one once.
+
+    Callers must not mutate the returned list; it is shared."""
+    return json.loads(text or "[]")
 
 
 def check_answer(item: Item, result: str | None, value: Any, deduction: Any, clauses: Any) -> dict[str, Any]:
@@ -105,20 +110,17 @@ class Inspections:
         row = self.store.query_one("SELECT * FROM inspections WHERE id = ?", (inspection_id,))
         if row is None:
             raise NotFoundError(f"no inspection {inspection_id}")
-        row["inspectors"] = json.loads(row["inspectors"] or "[]")
+        row["inspectors"] = list(parse_names(row["inspectors"]))
         return row
 
     def template_of(self, row: dict[str, Any]) -> Template:
         return get_template(row["template_id"], row["template_version"])
 
     def answers(self, inspection_id: str) -> dict[str, Answer]:
-        out = {}
-        for r in self.store.query("SELECT item_id, result, value, deduction, clauses, note FROM answers "
-                                  "WHERE inspection_id = ?", (inspection_id,)):
-            out[r["item_id"]] = Answer(item_id=r["item_id"], result=r["result"], value=r["value"],
-                                       deduction=_dec(r["deduction"]),
-                                       clauses=json.loads(r["clauses"]) if r["clauses"] else None, note=r["note"] or "")
-        return out
+        rows = self.store.conn.execute("SELECT item_id, result, value, deduction, clauses, note FROM answers "
+                                       "WHERE inspection_id = ?", (inspection_id,)).fetchall()
+        return {r[0]: Answer(r[0], r[1], r[2], None if r[3] is None else Decimal(r[3]),
+                             json.loads(r[4]) if r[4] else None, r[5] or "") for r in rows}
 
     def context(self, row: dict[str, Any]) -> RuleContext:
         subject = self.store.subjects.get(row["subject_id"])
@@ -157,7 +159,7 @@ class Inspections:
                + "ORDER BY i.started_at DESC LIMIT ? OFFSET ?")
         rows = self.store.query(sql, (*params, limit, offset))
         for r in rows:
-            r["inspectors"] = json.loads(r["inspectors"] or "[]")
+            r["inspectors"] = parse_names(r["inspectors"])
         return rows
 
     # -- writing ----------------------------------------------------------------------------

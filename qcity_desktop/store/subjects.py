@@ -14,9 +14,7 @@ if TYPE_CHECKING:
 
 
 def _row_to_subject(row: dict[str, Any]) -> dict[str, Any]:
-    row = dict(row)
-    row["data"] = json.loads(row.get("data") or "{}")
-    row.pop("rowid", None)
+    row["data"] = json.loads(row["data"] or "{}")
     return row
 
 
