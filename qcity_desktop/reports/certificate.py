@@ -61,6 +61,20 @@ def _fields(doc: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def _remarks(doc: dict[str, Any], opts: Options) -> str:
+    """Evaluation remarks, the inspector's remark, and where the failed items are listed."""
+    lang = opts.lang
+    parts = [str(r) for r in ((doc.get("evaluation") or {}).get("remarks") or []) if r]
+    if doc.get("remark"):
+        parts.append(str(doc["remark"]))
+    findings = doc.get("findings") or []
+    if findings:
+        notice = opts.numbers.get("notice")
+        parts.append(L.t("see_notice", lang, count=len(findings), notice=notice) if notice
+                     else L.t("see_report", lang, count=len(findings)))
+    return ("；" if lang == "zh" else "; ").join(p.rstrip("。.;；") for p in parts)
+
+
 def draw_certificate(canvas: Any, doc: dict[str, Any], opts: Options, key: SigningKey, payload: str | None = None) -> str:
     """Draw one certificate on the current page (the caller shows the page); returns the QR payload."""
     payload = payload or certificate_payload(doc, key)
@@ -134,6 +148,17 @@ def draw_certificate(canvas: Any, doc: dict[str, Any], opts: Options, key: Signi
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(font, size + 3)
     canvas.drawString(value_x, y, format_day(doc.get("next_due"), lang))
+    remarks = _remarks(doc, opts)
+    if remarks:
+        y -= leading * 1.8
+        canvas.setFont(font, size)
+        canvas.setFillColorRGB(0.35, 0.35, 0.35)
+        canvas.drawString(inner_left, y, L.t("remark", lang))
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont(font, geo.body)
+        for line in wrap(remarks, font, geo.body, value_w, max_lines=4):
+            canvas.drawString(value_x, y, line)
+            y -= geo.body * 1.45
     # issuer, seal circle and date at the bottom right
     bottom = m * 1.2 + geo.small * 3
     seal_r = 36 * scale

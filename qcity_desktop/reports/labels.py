@@ -76,6 +76,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_deadline": ("整改期限", "Deadline"),
     "col_status": ("状态", "Status"),
     "none": ("无", "None"),
+    "see_notice": ("不符合项 {count} 项，见整改通知书 {notice}", "{count} non-conformities, see rectification notice {notice}"),
+    "see_report": ("不符合项 {count} 项，详见检验报告", "{count} non-conformities, see the inspection report"),
     "photo_missing": ("（照片缺失）", "(photo missing)"),
     "no_items": ("（无检验项目）", "(no items)"),
     "compiled_from": ("本报告依据已签署的检验记录生成", "Generated from the signed inspection record"),
