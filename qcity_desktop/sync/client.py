@@ -1,0 +1,207 @@
+"""HTTP to the hub with retries: every call the sync makes is safe to repeat, so a dropped
+connection is simply retried (with back-off) instead of failing the whole sync.
+
+The one exception is the very first contact: when the hub does not answer at all the device is
+offline, which is normal — ``HubUnreachable`` says so in one line after a quick try.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from typing import Any
+
+import httpx
+
+from qcity_desktop import __version__
+from qcity_desktop.errors import EnvironmentProblem, QCityError
+from qcity_desktop.sync.credentials import normalise_url
+
+RETRY_STATUS = {502, 503, 504}
+TRANSIENT = (httpx.TransportError,)
+
+
+class HubUnreachable(EnvironmentProblem):
+    """The hub did not answer (offline, wrong address, hub down). Nothing was lost."""
+
+
+class HubRefused(QCityError):
+    """The hub answered but refused: wrong or expired token, not allowed, incompatible."""
+
+    exit_code = 4
+
+
+class HubClient:
+    def __init__(self, url: str, token: str | None, timeout: float = 60.0, retries: int = 6,
+                 verify: bool | str | None = None) -> None:
+        self.url = normalise_url(url)
+        if not self.url.startswith(("http://", "https://")):
+            raise QCityError(f"hub address {url!r} must start with http:// or https://")
+        self.token = token
+        self.retries = retries
+        if verify is None:
+            verify = os.environ.get("QCITY_HUB_CA") or True
+        headers = {"User-Agent": f"qcity/{__version__}"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.http = httpx.Client(base_url=self.url, headers=headers, verify=verify,
+                                 timeout=httpx.Timeout(timeout, connect=5.0), http2=False,
+                                 limits=httpx.Limits(max_connections=8, max_keepalive_connections=8))
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the retry loop --------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, retries: int | None = None, ok: tuple[int, ...] = (200,),
+                **kw: Any) -> httpx.Response:
+        attempts = (self.retries if retries is None else retries) + 1
+        delay = 0.2
+        last = ""
+        for attempt in range(attempts):
+            try:
+                resp = self.http.request(method, path, **kw)
+            except TRANSIENT as err:
+                last = _describe(err)
+            else:
+                if resp.status_code in ok:
+                    return resp
+                if resp.status_code not in RETRY_STATUS:
+                    self._raise_for(resp)
+                last = f"HTTP {resp.status_code}"
+            if attempt + 1 < attempts:
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        raise HubUnreachable(f"hub {self.url} is not reachable ({last}); your changes stay on this device")
+
+    def _raise_for(self, resp: httpx.Response) -> None:
+        try:
+            detail = resp.json().get("detail")
+        except (ValueError, AttributeError):
+            detail = resp.text[:200]
+        if isinstance(detail, list):
+            detail = "; ".join(str(d.get("msg", d)) for d in detail[:3])
+        if resp.status_code == 401:
+            raise HubRefused(f"the hub refused the token: {detail}")
+        if resp.status_code == 403:
+            raise HubRefused(f"not allowed: {detail}")
+        raise HubRefused(f"the hub answered {resp.status_code}: {detail}")
+
+    # -- API -------------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self.request("GET", "/v1/health", retries=1).json()
+
+    def hello(self, device_id: str, device_code: str) -> dict[str, Any]:
+        return self.request("POST", "/v1/hello", json={"device_id": device_id, "device_code": device_code,
+                                                        "app_version": __version__}).json()
+
+    def push(self, device_id: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
+        body = json.dumps({"device_id": device_id, "changes": changes}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        return self.request("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"}).json()
+
+    def changes(self, device_id: str, since: int, limit: int = 1000, own: bool = False) -> dict[str, Any]:
+        params = {"device": device_id, "since": since, "limit": limit}
+        if own:
+            params["own"] = "true"
+        return self.request("GET", "/v1/changes", params=params).json()
+
+    def missing(self, hashes: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 5000):
+            resp = self.request("POST", "/v1/blobs/missing", json={"hashes": hashes[i:i + 5000]})
+            out.update({m["sha256"]: int(m["offset"]) for m in resp.json()["missing"]})
+        return out
+
+    def put_blob(self, sha: str, data: bytes, mime: str, offset: int = 0, chunk: int = 8 * 1024 * 1024) -> None:
+        """Upload from ``offset`` in chunks; a chunk that fails is re-sent from where the hub says it stopped."""
+        total = len(data)
+        tries = 0
+        while True:
+            end = min(offset + chunk, total)
+            try:
+                resp = self.http.put(f"/v1/blobs/{sha}", params={"offset": offset, "size": total},
+                                     content=data[offset:end],
+                                     headers={"Content-Type": "application/octet-stream", "X-Blob-Type": mime})
+            except TRANSIENT as err:
+                tries += 1
+                if tries > self.retries:
+                    raise HubUnreachable(f"hub {self.url} is not reachable ({_describe(err)}) while uploading a photo; "
+                                         "the upload resumes at the next sync") from None
+                time.sleep(min(0.2 * 2 ** tries, 5.0))
+                offset = self._offset(sha)
+                if offset < 0:
+                    return
+                continue
+            if resp.status_code == 409:
+                offset = int(resp.headers.get("Upload-Offset", "0"))
+                continue
+            if resp.status_code in RETRY_STATUS:
+                tries += 1
+                if tries > self.retries:
+                    raise HubUnreachable(f"hub {self.url} kept answering HTTP {resp.status_code} to a photo upload")
+                time.sleep(min(0.2 * 2 ** tries, 5.0))
+                continue
+            if resp.status_code != 200:
+                self._raise_for(resp)
+            info = resp.json()
+            if info.get("complete"):
+                return
+            offset = int(info["offset"])
+
+    def _offset(self, sha: str) -> int:
+        """Where an interrupted upload resumes; -1 when the hub already has the whole blob."""
+        found = self.missing([sha])
+        return found[sha] if sha in found else -1
+
+    def get_blob(self, sha: str) -> tuple[bytes, str]:
+        """Download and verify; a broken transfer continues with a Range request from what arrived."""
+        buf = bytearray()
+        tries = 0
+        mime = "application/octet-stream"
+        while True:
+            headers = {"Range": f"bytes={len(buf)}-"} if buf else {}
+            try:
+                with self.http.stream("GET", f"/v1/blobs/{sha}", headers=headers) as resp:
+                    if resp.status_code not in (200, 206):
+                        resp.read()
+                        self._raise_for(resp)
+                    if resp.status_code == 200:
+                        buf.clear()
+                    mime = resp.headers.get("content-type", mime).split(";")[0].strip()
+                    for part in resp.iter_bytes():
+                        buf += part
+            except TRANSIENT as err:
+                tries += 1
+                if tries > self.retries:
+                    raise HubUnreachable(f"hub {self.url} is not reachable ({_describe(err)}) while downloading a "
+                                         "photo; it continues at the next sync") from None
+                time.sleep(min(0.2 * 2 ** tries, 5.0))
+                continue
+            data = bytes(buf)
+            if hashlib.sha256(data).hexdigest() == sha:
+                return data, mime
+            buf.clear()
+            tries += 1
+            if tries > self.retries:
+                raise HubRefused(f"photo {sha[:12]} from the hub does not match its hash")
+
+    def sink(self, data: bytes) -> int:
+        return int(self.request("POST", "/v1/diag/sink", content=data,
+                                headers={"Content-Type": "application/octet-stream"}).json()["bytes"])
+
+
+def _describe(err: Exception) -> str:
+    text = str(err) or type(err).__name__
+    if "Connection refused" in text or isinstance(err, httpx.ConnectError) and "refused" in text.lower():
+        return "connection refused"
+    if isinstance(err, httpx.TimeoutException):
+        return "timed out"
+    return text.splitlines()[0][:120]

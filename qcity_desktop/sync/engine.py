@@ -1,0 +1,325 @@
+"""One sync: hello → push (blobs ahead of the rows that use them) → pull → apply.
+
+Resumable at every step because each step's result is stored before the next starts: the
+outbox entry is dropped only after the hub acknowledged it (and a re-sent entry is a
+"duplicate"), a blob leaves the upload queue only once the hub has it, and a pulled page is
+stored together with its cursor. Kill the hub or the client anywhere and the next sync carries on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qcity_desktop.errors import QCityError
+from qcity_desktop.store import Store
+from qcity_desktop.store.numbering import device_code
+from qcity_desktop.store.sync_state import META_DEVICE_CODE, META_HUB_ID, META_HUB_URL, SyncState
+from qcity_desktop.sync.client import HubClient, HubRefused
+from qcity_desktop.sync.protocol import BY_NAME, wire_id
+
+PUSH_ROWS = 1000
+PUSH_BYTES = 4 * 1024 * 1024
+PULL_PAGE = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    blobs_up: int = 0
+    blobs_down: int = 0
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    refused: int = 0
+    waiting: int = 0
+    hub_id: str = ""
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["conflict_count"] = len(self.conflicts)
+        return d
+
+
+class Cancelled(QCityError):
+    """The user stopped the sync; what was done so far is kept."""
+
+
+def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple[list[dict[str, Any]], list[Any],
+                                                                                    set[str]]:
+    """The wire form of some outbox entries; also the entries sent and the blobs they need."""
+    by_tbl: dict[str, list[str]] = {}
+    for e in entries:
+        by_tbl.setdefault(e.tbl, []).append(e.row_id)
+    rows = {tbl: state.rows(tbl, ids) for tbl, ids in by_tbl.items()}
+    bases = state.bases([(e.tbl, e.row_id) for e in entries])
+    scopes = set()
+    for e in entries:
+        spec = BY_NAME[e.tbl]
+        row = rows[e.tbl].get(e.row_id)
+        if spec.scope == spec.key:
+            scopes.add(e.row_id)
+        elif spec.scope and row is not None and row.get(spec.scope):
+            scopes.add(str(row[spec.scope]))
+    signed = state.signed(scopes)
+    changes, sent, blobs = [], [], set()
+    for e in entries:
+        spec = BY_NAME[e.tbl]
+        row = rows[e.tbl].get(e.row_id)
+        if e.op == "upsert" and row is None:
+            sent.append(e)          # deleted since, without tracking (a hub re-key): nothing to send
+            changes.append(None)
+            continue
+        ch: dict[str, Any] = {"t": e.tbl, "id": wire_id(spec, row, device_id) if row else e.row_id, "op": e.op,
+                              "hlc": e.hlc}
+        if e.op == "upsert":
+            ch["body"] = row
+            for col in spec.blob_columns:
+                if row.get(col):
+                    blobs.add(row[col])
+        base = bases.get((e.tbl, e.row_id))
+        if base is not None:
+            ch["base"] = base
+        scope = e.row_id if spec.scope == spec.key else (row or {}).get(spec.scope) if spec.scope else None
+        if scope in signed:
+            ch["final"] = True
+        changes.append(ch)
+        sent.append(e)
+    return changes, sent, blobs
+
+
+class _BlobUploader(threading.Thread):
+    """Uploads queued blobs on its own connection while rows are pushed; rows wait only for their own blobs."""
+
+    def __init__(self, db_path: str, client: HubClient, todo: list[tuple[str, int, str, int]]) -> None:
+        super().__init__(daemon=True, name="qcity-blob-upload")
+        self.db_path = db_path
+        self.client = client
+        self.todo = todo
+        self.done: set[str] = set()
+        self.error: BaseException | None = None
+        self.cond = threading.Condition()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            for sha, _size, mime, offset in self.todo:
+                if self.stop.is_set():
+                    return
+                data = bytes(conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0])
+                self.client.put_blob(sha, data, mime, offset=offset)
+                with self.cond:
+                    self.done.add(sha)
+                    self.cond.notify_all()
+        except BaseException as err:  # noqa: BLE001 - handed to the pushing thread
+            self.error = err
+        finally:
+            conn.close()
+            with self.cond:
+                self.cond.notify_all()
+
+    def wait_for(self, shas: set[str], cancel: threading.Event | None) -> None:
+        with self.cond:
+            while not shas <= self.done:
+                if self.error is not None:
+                    raise self.error
+                if not self.is_alive():
+                    raise QCityError("photo upload stopped before all photos were sent; sync again")
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("sync cancelled")
+                self.cond.wait(0.5)
+
+
+class Syncer:
+    def __init__(self, store: Store, client: HubClient, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> None:
+        self.store = store
+        self.state = SyncState(store)
+        self.client = client
+        self.progress = progress or (lambda phase, done, total: None)
+        self.cancel = cancel
+        self.result = SyncResult()
+        self.device = store.device_id
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("sync cancelled; what was sent so far is kept")
+
+    def run(self, full: bool = False) -> SyncResult:
+        started = time.monotonic()
+        run_id = self.state.start_run(self.client.url)
+        error = ""
+        try:
+            self.hello()
+            self.push()
+            self.pull(full)
+            self.apply()
+        except BaseException as err:
+            error = str(err) or type(err).__name__
+            raise
+        finally:
+            r = self.result
+            r.seconds = round(time.monotonic() - started, 3)
+            self.state.record_conflicts(r.conflicts)
+            self.state.finish_run(run_id, r.pushed, r.pulled, r.blobs_up + r.blobs_down, len(r.conflicts), error)
+        return self.result
+
+    # -- steps ---------------------------------------------------------------------------------------
+    def hello(self) -> None:
+        before = time.time()
+        info = self.client.hello(self.device, device_code(self.store.conn, self.device))
+        after = time.time()
+        known = self.state.get(META_HUB_ID)
+        if known and known != info["hub_id"]:
+            raise HubRefused(f"this device syncs with hub {known[:8]}…, but {self.client.url} is hub "
+                             f"{info['hub_id'][:8]}…; use the right address (or a fresh database for another hub)")
+        self.result.hub_id = info["hub_id"]
+        offset = int(info["server_time_ms"] - (before + after) / 2 * 1000)
+        with self.store.transaction():
+            self.store.meta_set(META_HUB_ID, info["hub_id"])
+            self.store.meta_set(META_HUB_URL, self.client.url)
+            if info.get("device_code") and self.store.meta_get(META_DEVICE_CODE) != info["device_code"]:
+                self.store.meta_set(META_DEVICE_CODE, info["device_code"])
+        self.state.set_clock_offset(offset if abs(offset) > 500 else 0)
+
+    def push(self) -> None:
+        state = self.state
+        upto = state.last_outbox_seq()
+        total = state.pending()["rows"]
+        queue = state.blob_queue()
+        uploader = None
+        if queue:
+            missing = self.client.missing([q[0] for q in queue])
+            present = [q[0] for q in queue if q[0] not in missing]
+            if present:
+                state.blob_sent(present)
+            todo = [(sha, size, mime, missing[sha]) for sha, size, mime in queue if sha in missing]
+            if todo:
+                uploader = _BlobUploader(self.store.path, self.client, todo)
+                uploader.start()
+        try:
+            self._push_rows(upto, total, uploader)
+            if uploader is not None:
+                uploader.wait_for({t[0] for t in uploader.todo}, self.cancel)
+                uploader.join()
+                if uploader.error is not None:
+                    raise uploader.error
+        finally:
+            if uploader is not None:
+                uploader.stop.set()
+                sent = sorted(uploader.done)
+                if sent:
+                    state.blob_sent(sent)
+                self.result.blobs_up += len(sent)
+
+    def _push_rows(self, upto: int, total: int, uploader: _BlobUploader | None) -> None:
+        after = 0
+        done = 0
+        self.progress("push", 0, total)
+        while True:
+            self._check_cancel()
+            entries = self.state.outbox(after, upto, PUSH_ROWS)
+            if not entries:
+                return
+            changes, sent, blobs = build_changes(self.state, entries, self.device)
+            if uploader is not None:
+                uploader.wait_for(blobs & {t[0] for t in uploader.todo}, self.cancel)
+            wire = [c for c in changes if c is not None]
+            reply = self.client.push(self.device, wire) if wire else {"results": []}
+            self._handle_results(changes, sent, reply["results"])
+            after = entries[-1].seq
+            done += len(entries)
+            self.progress("push", min(done, total), total)
+
+    def _handle_results(self, changes: list[dict[str, Any] | None], sent: list[Any],
+                        results: list[dict[str, Any]]) -> None:
+        acks: list[tuple[int, str, str, int | None]] = []
+        it = iter(results)
+        for ch, entry in zip(changes, sent, strict=True):
+            if ch is None:
+                acks.append((entry.seq, entry.tbl, entry.row_id, None))
+                continue
+            res = next(it)
+            status = res["status"]
+            if status in ("ok", "duplicate", "merged"):
+                acks.append((entry.seq, entry.tbl, entry.row_id, res.get("version")))
+                self.result.pushed += 1
+            elif status == "rekeyed":
+                acks.append((entry.seq, entry.tbl, entry.row_id, None))
+                self.state.forget_local(entry.tbl, entry.row_id)
+                self.result.pushed += 1
+            else:
+                acks.append((entry.seq, entry.tbl, entry.row_id, None))
+                self.result.refused += 1
+            if status in ("merged", "rekeyed", "refused") and (res.get("fields") or status != "merged"):
+                self.result.conflicts.append({
+                    "table": entry.tbl, "row_id": entry.row_id,
+                    "kind": "refused" if status == "refused" else "rekeyed" if status == "rekeyed" else "lww",
+                    "fields": res.get("fields", []),
+                    "detail": res.get("reason") or _describe_merge(res)})
+            elif res.get("fields"):
+                self.result.conflicts.append({"table": entry.tbl, "row_id": entry.row_id, "kind": "lww",
+                                              "fields": res["fields"], "detail": _describe_merge(res)})
+        self.state.acknowledge(acks)
+
+    def pull(self, full: bool = False) -> None:
+        cursor = 0 if full else self.state.cursor()
+        newest = ""
+        while True:
+            self._check_cancel()
+            page = self.client.changes(self.device, cursor, PULL_PAGE, own=full)
+            changes = page["changes"]
+            self.state.stash(changes, int(page["next"]))
+            self.result.pulled += len(changes)
+            for c in changes:
+                if c.get("hlc", "") > newest:
+                    newest = c["hlc"]
+            cursor = int(page["next"])
+            self.progress("pull", cursor, int(page.get("hub_seq", cursor)) or cursor)
+            if not page["more"]:
+                break
+        if newest:
+            self.state.observe_hlc(newest)
+
+    def apply(self) -> None:
+        missing = self.state.missing_blobs()
+        for n, sha in enumerate(missing, 1):
+            self._check_cancel()
+            data, mime = self.client.get_blob(sha)
+            self.state.put_blob(data, mime)
+            self.result.blobs_down += 1
+            self.progress("download", n, len(missing))
+        report = self.state.apply_inbox()
+        self.result.applied = report.applied
+        self.result.waiting = report.waiting
+        self.result.conflicts.extend(report.conflicts)
+
+
+def _describe(res: dict[str, Any]) -> str:
+    return str(res.get("reason") or res.get("status"))
+
+
+def _describe_merge(res: dict[str, Any]) -> str:
+    parts = []
+    if res.get("fields"):
+        parts.append("both sides changed " + ", ".join(res["fields"]) + " — the later change (by clock) was kept")
+    if res.get("merged"):
+        parts.append("merged: " + ", ".join(res["merged"]))
+    if res.get("id"):
+        parts.append(f"same key as hub row {res['id']}: merged into it")
+    return "; ".join(parts) or str(res.get("status"))
+
+
+def sync(store: Store, hub_url: str, token: str, progress: Progress | None = None,
+         cancel: threading.Event | None = None, full: bool = False) -> SyncResult:
+    """Run one sync against ``hub_url`` with ``token``; raises HubUnreachable when offline."""
+    with HubClient(hub_url, token) as client:
+        return Syncer(store, client, progress, cancel).run(full)
