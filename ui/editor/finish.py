@@ -1,0 +1,99 @@
+"""Complete → Sign (a mixin of InspectionEditor).
+
+Complete asks the store to judge the inspection (it refuses while required answers or photos are
+missing, and creates a finding with a deadline for each failed item). Signing records the
+handwritten signatures and locks the record in one transaction; both run on the worker because
+they read and hash the whole inspection.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from qcity_desktop.errors import QCityError
+from ui.editor import jobs
+from ui.editor.photo_actions import present
+
+
+class FinishActions:
+    sign_dialog: Any = None
+
+    def complete(self: Any) -> None:
+        if self.read_only or self._busy or self.state.status != "draft":
+            if self.state.status == "completed":
+                self.open_sign_dialog()
+            return
+        self.flush()
+        missing = self.state.missing()
+        if missing:
+            first = self.state.next_missing(None)
+            self.set_current(first)
+            self.show_message(self.tr("Cannot complete yet: %n required item(s) or photo(s) missing", "", len(missing)),
+                              error=True)
+            return
+        self.set_busy(True)
+        self.show_message(self.tr("Completing…"))
+        self.worker.submit(partial(jobs.complete, inspection_id=self.inspection_id), self._completed,
+                           self._finish_failed, owner=self)
+
+    def _completed(self: Any, result: jobs.EvalResult) -> None:
+        self._busy = False
+        self.evaluation = result
+        self._set_status(result.status, result.row)
+        self.panel.show_evaluation(result.evaluation, result.error)
+        self.panel.set_findings(result.findings)
+        verdict = result.evaluation.verdict if result.evaluation else ""
+        self.show_message(self.tr("Completed: %1. Set the rectification deadlines, then sign.").replace("%1", verdict or ""))
+        self.evaluation_updated.emit(result)
+        self.open_sign_dialog()
+
+    def _finish_failed(self: Any, err: BaseException) -> None:
+        self._busy = False
+        self._apply_status()
+        if isinstance(err, QCityError):
+            self.show_message(str(err), error=True)
+            self.request_evaluation()
+        else:
+            present(err, self)
+
+    def sign_summary(self: Any) -> dict[str, Any]:
+        ev = self.evaluation.evaluation if self.evaluation else None
+        return {
+            "title": f"{self.subject['name']} — {self.template.title.get(self.lang) or self.template.title.get('zh')}",
+            "verdict": (ev.verdict if ev else None) or self.row.get("verdict"),
+            "score": ev.score if ev else self.row.get("score"),
+            "grade": (ev.grade if ev else None) or self.row.get("grade"),
+            "failed": [f"{f.item_id} {f.title}（{f.severity}）" if f.severity else f"{f.item_id} {f.title}"
+                       for f in (ev.failed if ev else ())],
+            "remarks": list(ev.remarks) if ev else [],
+        }
+
+    def open_sign_dialog(self: Any) -> None:
+        from ui.editor.sign_dialog import SignDialog
+
+        if self.read_only or self._busy:
+            return
+        if self.state.status != "completed":
+            self.show_message(self.tr("Complete the inspection before signing."), error=True)
+            return
+        inspector = str(getattr(self.settings, "inspector_name", "") or "") or \
+            (self.row.get("inspectors") or [""])[0]
+        dialog = SignDialog(self.sign_summary(), inspector, self)
+        dialog.accepted.connect(lambda: self._sign(dialog))
+        self.sign_dialog = dialog
+        dialog.open()
+
+    def _sign(self: Any, dialog: Any) -> None:
+        signatures = [jobs.SignatureInput(role, signer, png or None) for role, signer, png in dialog.signatures()]
+        self.set_busy(True)
+        self.show_message(self.tr("Signing…"))
+        self.worker.submit(partial(jobs.sign, inspection_id=self.inspection_id, inspector=signatures[0].signer,
+                                   signatures=signatures), self._signed, self._finish_failed, owner=self)
+
+    def _signed(self: Any, result: dict[str, Any]) -> None:
+        self._busy = False
+        self._set_status("signed", result["row"])
+        number = result.get("report_no") or result.get("certificate_no") or ""
+        self.show_message(self.tr("Signed and locked. %1").replace("%1", number).strip())
+        self.request_evaluation()
