@@ -233,3 +233,14 @@ def test_payload_fits_in_pdf_metadata(doc) -> None:
     pdf = render("certificate", doc, Options())
     keywords = PdfReader(io.BytesIO(pdf)).metadata.get("/Keywords")
     assert keywords.startswith("QC1|") and verify_payload(keywords).valid
+
+
+@needs_render
+@pytest.mark.parametrize("kind", ["certificate", "report"])
+def test_verify_pdf_in_english_on_a5(doc, tmp_path: Path, kind: str) -> None:
+    """The printed-text cross-check reads English labels and A5's smaller QR just as well."""
+    path = tmp_path / f"{kind}.pdf"
+    path.write_bytes(render(kind, doc, Options(lang="en", paper="a5")))
+    result = verify_pdf(path)
+    assert result.valid, result.as_dict()
+    assert [c["check"] for c in result.checks if c["ok"] is not True] == []

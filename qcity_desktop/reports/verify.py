@@ -86,19 +86,25 @@ def _printed_dates(yyyymmdd: str) -> list[str]:
 
 
 def cross_check(text: str, fields: dict[str, str]) -> list[dict[str, Any]]:
-    """Does the printed page say what the signed code says?"""
-    from qcity_desktop.reports.labels import verdict_text
+    """Does the printed page say what the signed code says? Values are looked for right after
+    their printed label, so a "不合格" in a remark cannot stand in for the conclusion."""
+    from qcity_desktop.reports.labels import t, verdict_text
 
     flat = re.sub(r"\s+", "", text)
+
+    def after(labels: list[str], values: list[str]) -> bool:
+        return any(re.sub(r"\s+", "", label) + re.sub(r"\s+", "", value) in flat for label in labels for value in values)
+
     checks = [{"check": "printed certificate number", "ok": fields["certificate_no"] in flat,
                "detail": fields["certificate_no"]}]
     verdict = fields.get("verdict_text")
     if verdict:
-        words = {verdict_text(verdict, "zh"), re.sub(r"\s+", "", verdict_text(verdict, "en"))}
-        checks.append({"check": "printed verdict", "ok": any(w in flat for w in words), "detail": verdict})
+        ok = after([t("verdict", "zh"), t("verdict", "en")], [verdict_text(verdict, "zh"), verdict_text(verdict, "en")])
+        checks.append({"check": "printed verdict", "ok": ok, "detail": verdict})
     dates = _printed_dates(fields.get("next_due", "-"))
     if dates:
-        checks.append({"check": "printed due date", "ok": any(d in flat for d in dates), "detail": dates[-1]})
+        labels = [t(k, lang) for k in ("valid_until", "next_due") for lang in ("zh", "en")]
+        checks.append({"check": "printed due date", "ok": after(labels, dates), "detail": dates[-1]})
     return checks
 
 
