@@ -97,7 +97,7 @@ class VirtualScale:
         self.frames_sent = 0
         self.bytes_dropped = 0
         self.garbled = False
-        #: (monotonic time the last byte was written, bytes) of recent writes, for latency figures.
+        #: (monotonic time the last byte was handed to the pty, bytes) of recent writes, for latency figures.
         self.sent_log: deque[tuple[float, bytes]] = deque(maxlen=1000)
 
     # -- life cycle -------------------------------------------------------------------------------
@@ -200,6 +200,8 @@ class VirtualScale:
             now = time.monotonic()
             due = min(n, int((now - t0) / per_byte))
             if due > sent:
+                if due == n:  # logged before the write so a fast reader never sees a frame not yet logged
+                    self.sent_log.append((time.monotonic(), data))
                 try:
                     os.write(self._master, data[sent:due])
                 except BlockingIOError:  # nobody reads the port: a UART just keeps sending
@@ -210,7 +212,6 @@ class VirtualScale:
             else:
                 time.sleep(max(t0 + (sent + 1) * per_byte - now, 0.0005))
         self._line_free = t0 + n * per_byte
-        self.sent_log.append((time.monotonic(), data))
 
     def _run(self) -> None:
         period = 1.0 / self.rate
