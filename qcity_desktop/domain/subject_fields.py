@@ -50,6 +50,15 @@ ELEVATOR = COMMON + (
     Field("supervised_date", "监督检验日期", "Supervisory inspection date", type="date"),
     Field("base_date", "定期检验基准日", "Base date", type="date"),
     Field("regime", "检验规则", "Inspection regime", type="choice", choices=("2009", "2023")),
+    Field("drive", "驱动方式", "Drive", type="choice", choices=("traction", "positive")),
+    Field("suspension", "悬挂方式", "Suspension", type="choice", choices=("rope", "belt")),
+    Field("firefighter", "消防员电梯", "Firefighter lift", type="choice", choices=("yes", "no")),
+    Field("explosion_proof", "防爆电梯", "Explosion-proof", type="choice", choices=("yes", "no")),
+    Field("inclined", "斜行电梯", "Inclined lift", type="choice", choices=("yes", "no")),
+    Field("supervision_regime", "监督检验所依规则", "Rule of the supervisory inspection", type="choice",
+          choices=("2009", "2023")),
+    Field("last_periodic_date", "上次定期检验日期", "Last periodic inspection", type="date"),
+    Field("last_self_test_date", "上次自行检测日期", "Last self-test", type="date"),
 )
 
 SCALE = COMMON + (
@@ -65,6 +74,7 @@ SCALE = COMMON + (
     Field("market", "市场", "Market"),
     Field("stall", "摊位号", "Stall"),
     Field("cert_no", "检定证书编号", "Verification certificate no.", code=True),
+    Field("verification_date", "检定日期", "Verification date", type="date"),
     Field("cert_expiry", "检定有效期至", "Certificate valid until", type="date"),
     Field("seal_state", "铅封状态", "Seal", type="choice", choices=("intact", "broken", "missing")),
 )

@@ -92,6 +92,9 @@ class Store:
         self.findings = Findings(self)
         self.subjects = Subjects(self)
         self.inspections = Inspections(self)
+        from qcity_desktop.store.references import References
+
+        self.references = References(self)
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager

@@ -35,18 +35,19 @@ def parse_names(text: str | None) -> list[str]:
     return json.loads(text or "[]")
 
 
-def check_answer(item: Item, result: str | None, value: Any, deduction: Any, clauses: Any) -> dict[str, Any]:
+def check_answer(item: Item, result: str | None, value: Any, deduction: Any, clauses: Any,
+                 subject: dict[str, Any] | None = None) -> dict[str, Any]:
     """Validate one answer against its item; return the columns to store.
 
     Number items get their result from the tolerance when none is given, so an inspector who
-    types 5 mm for a door gap limited to 6 mm does not also have to press "pass".
+    types 5 mm for a door gap limited to 6 mm does not also have to press "pass"; the tolerance
+    is this subject's (a goods lift's door gap limit differs from a passenger lift's).
     """
     where = f"item {item.id}"
     out: dict[str, Any] = {}
     if result is not None:
-        if item.type != "result" and result not in ("pass", "fail", "na", "not_tested"):
-            raise InputError(f"{where}: result {result!r} is not allowed for a {item.type} item")
-        allowed = item.results if item.type == "result" else ("pass", "fail", "na", "not_tested")
+        allowed = item.results if item.type == "result" else (
+            ("pass", "fail", "na", "not_tested") + (("rectified",) if "rectified" in item.results else ()))
         if result not in allowed:
             raise InputError(f"{where}: result {result!r} is not allowed here (allowed: {', '.join(allowed)})")
     if value is not None and value != "":
@@ -61,8 +62,12 @@ def check_answer(item: Item, result: str | None, value: Any, deduction: Any, cla
             if item.range and not (item.range[0] <= number <= item.range[1]):
                 raise InputError(f"{where}: {text} {item.unit} is out of range {item.range[0]}–{item.range[1]} (a typo?)")
             if result is None:
-                ok = (item.min is None or number >= item.min) and (item.max is None or number <= item.max)
-                result = "pass" if ok else "fail"
+                from qcity_desktop.checklists.applicability import check_value
+
+                result = check_value(item, number, subject).result
+                if result is None and (item.min is not None or item.max is not None):
+                    ok = (item.min is None or number >= item.min) and (item.max is None or number <= item.max)
+                    result = "pass" if ok else "fail"
             text = str(number)
         elif item.type == "choice":
             values = [c["value"] for c in item.choices]
@@ -208,7 +213,10 @@ class Inspections:
         if template.children(item_id):
             subs = ", ".join(c.id for c in template.children(item_id)[:4])
             raise InputError(f"item {item_id} has sub-items; answer them instead ({subs} …)")
-        cols = check_answer(item, result, value, deduction, clauses)
+        subject = None
+        if item.type == "number" and value not in (None, ""):
+            subject = self.store.subjects.get(row["subject_id"])
+        cols = check_answer(item, result, value, deduction, clauses, subject)
         if note is not None:
             cols["note"] = note
         existing = self.store.conn.execute("SELECT id FROM answers WHERE inspection_id = ? AND item_id = ?",
@@ -236,7 +244,8 @@ class Inspections:
             self._editable(inspection_id)
             self.store.update("inspections", inspection_id, {"remark": remark})
 
-    def missing_required(self, template: Template, answers: dict[str, Answer], photos: set[str]) -> list[Item]:
+    def missing_required(self, template: Template, answers: dict[str, Answer], photos: set[str],
+                         context: RuleContext | None = None) -> list[Item]:
         """Required items still unanswered, and required photos still missing.
 
         A template whose sections are optional (``params.sections_optional``: the JGJ 59 sub-tables
@@ -246,9 +255,17 @@ class Inspections:
         if template.params.get("sections_optional"):
             started = {template.items[i].section_id for i, a in answers.items()
                        if i in template.items and (a.result is not None or a.value)}
+        not_applicable: set[str] = set()
+        if context is not None and any("applies" in i.attrs for i in template.items.values()):
+            from qcity_desktop.checklists.applicability import evaluate_items
+
+            states = evaluate_items(template, context.subject, context.inspection_date, answers, context.overrides)
+            not_applicable = {i for i, a in states.applicability.items() if not a.applies}
         missing = []
         for item in template.leaves():
             if started is not None and item.section_id not in started:
+                continue
+            if item.id in not_applicable:  # 无此项 by the subject's record: nothing to answer
                 continue
             a = answers.get(item.id)
             if item.required and (a is None or (a.result is None and not a.value)):
@@ -264,12 +281,13 @@ class Inspections:
             template = self.template_of(row)
             answers = self.answers(inspection_id)
             photos = {a["item_id"] for a in self.store.attachments.for_inspection(inspection_id) if a["item_id"]}
-            missing = self.missing_required(template, answers, photos)
+            context = self.context(row)
+            missing = self.missing_required(template, answers, photos, context)
             if missing:
                 first = missing[0]
                 raise StateError(f"cannot complete: {len(missing)} required item(s) unanswered or without a required "
                                  f"photo (first: {first.id} {first.label()})")
-            result = evaluate(template, answers, self.context(row))
+            result = evaluate(template, answers, context)
             if not result.complete or result.verdict is None:
                 why = f" ({result.remarks[0]})" if result.remarks else ""
                 raise StateError(f"cannot complete: the rule could not reach a verdict with these answers{why}")
