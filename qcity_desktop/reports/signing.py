@@ -84,12 +84,12 @@ def key_id(public_key: Any) -> str:
     return hashlib.sha256(raw).hexdigest()[:8]
 
 
-def _load_private_pem(data: bytes, source: str) -> Any:
+def _load_private_pem(data: bytes, source: str, password: bytes | None = None) -> Any:
     from cryptography.hazmat.primitives import serialization as s
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     try:
-        key = s.load_pem_private_key(data, password=_passphrase())
+        key = s.load_pem_private_key(data, password=password)
     except (ValueError, TypeError) as err:
         raise EnvironmentProblem(f"signing key from {source} cannot be read: {err}") from err
     if not isinstance(key, Ed25519PrivateKey):
@@ -121,7 +121,7 @@ def load_signing_key() -> SigningKey:
             data = Path(path).read_bytes()
         except OSError as err:
             raise EnvironmentProblem(f"QCITY_SIGNING_KEY: cannot read {path}: {err.strerror}") from err
-        key = _load_private_pem(data, path)
+        key = _load_private_pem(data, path, _passphrase())
         return SigningKey(key, key_id(key.public_key()), False, path)
     try:
         import keyring
@@ -130,11 +130,11 @@ def load_signing_key() -> SigningKey:
     except Exception:  # no keyring backend on this machine: not an error, just not there
         stored = None
     if stored:
-        key = _load_private_pem(stored.encode("utf-8"), "the OS keyring")
+        key = _load_private_pem(stored.encode("utf-8"), "the OS keyring", _passphrase())
         return SigningKey(key, key_id(key.public_key()), False, "keyring")
     config_file = _config_dir() / "keys" / "bureau-signing-key.pem"
     if config_file.is_file():
-        key = _load_private_pem(config_file.read_bytes(), str(config_file))
+        key = _load_private_pem(config_file.read_bytes(), str(config_file), _passphrase())
         return SigningKey(key, key_id(key.public_key()), False, str(config_file))
     if os.environ.get("QCITY_REQUIRE_REAL_KEY") == "1":
         raise EnvironmentProblem("no bureau signing key on this device (QCITY_REQUIRE_REAL_KEY=1 forbids the demo key); "
