@@ -10,6 +10,7 @@ hub can page the same way.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -108,6 +109,18 @@ def inspection_page(store: Store, filt: InspectionFilter, sort: str = "started_a
     for r in rows:
         r.pop("sort_key", None)
     return rows, next_key
+
+
+def iter_inspections(store: Store, filt: InspectionFilter, sort: str = "started_at", descending: bool = True,
+                     page: int = 500) -> Iterator[list[dict[str, Any]]]:
+    """Every matching inspection, a page at a time (for exports that must not hold all rows)."""
+    after = None
+    while True:
+        rows, after = inspection_page(store, filt, sort, descending, after, page)
+        if rows:
+            yield rows
+        if after is None:
+            return
 
 
 def inspection_count(store: Store, filt: InspectionFilter) -> int:

@@ -6,6 +6,7 @@ wrong insert/reset sequence while pages arrive fails the test through a Qt warni
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from qcity_desktop.store import open_store
@@ -13,6 +14,9 @@ from qcity_desktop.store.browse import InspectionFilter
 from ui.models.inspections import COLUMNS, ID_ROLE, InspectionsModel
 from ui.models.rows import Column, RowsModel
 from ui.models.subjects import SubjectsModel
+
+# The offscreen platform warns that it cannot pass window size hints on; that is not our bug.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
 def _load_all(qtbot, model) -> None:  # noqa: ANN001

@@ -1,0 +1,94 @@
+"""Starting the desktop app: logging, settings, language, error hooks, the DB worker and the window.
+
+The window is shown before any database work: the store is opened (and, on the very first start,
+filled with demo data) on the worker thread, and the pages fill in as their queries return. That
+keeps the cold start close to a bare Qt window even on a database of 100,000 inspections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from ui.context import AppContext
+from ui.errors import install_excepthook, present_error, setup_logging
+from ui.i18n import install_language
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.workers import DbWorker, set_default_error_handler
+
+log = logging.getLogger("qcity")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="qcity-desktop", description="QCity Inspector desktop app")
+    parser.add_argument("--db", help="database file (default: $QCITY_DB or the user data folder)")
+    args, _qt_args = parser.parse_known_args(list(argv))
+    return args
+
+
+def database_path(arg: str | None) -> Path:
+    if arg:
+        return Path(arg).expanduser()
+    from qcity_desktop.store import default_db_path
+
+    return default_db_path()
+
+
+def first_start_job(store: Any) -> dict[str, int] | None:
+    """Fill a brand-new database with the demo data, so a first start shows a living app."""
+    if store.conn.execute("SELECT count(*) FROM subjects").fetchone()[0]:
+        return None
+    try:
+        from qcity_desktop.demo import seed_demo
+    except ImportError:
+        log.info("no demo data module; starting with an empty database")
+        return None
+    result = seed_demo(store)
+    log.info("demo data created: %s", result)
+    return result
+
+
+def build(argv: Sequence[str], app: QApplication | None = None) -> tuple[QApplication, MainWindow, AppContext]:
+    """Everything up to a shown main window; the caller runs the event loop (tests and benchmarks too)."""
+    args = parse_args(argv[1:])
+    log_file = setup_logging()
+    settings = Settings.load()
+    app = app or QApplication.instance() or QApplication(list(argv))  # type: ignore[assignment]
+    app.setApplicationName("QCityInspector")
+    app.setApplicationDisplayName("QCity Inspector")
+    install_language(settings.language)
+    path = database_path(args.db)
+    first = not path.exists()
+    log.info("starting on %s (log %s)%s", path, log_file, " — first start" if first else "")
+    worker = DbWorker(str(path), "db")
+    ctx = AppContext(str(path), settings, worker)
+    window = MainWindow(ctx)
+    window.show()
+
+    def probe_failed(err: BaseException) -> None:
+        present_error(err, window)
+        app.exit(3)
+
+    if first:
+        worker.submit(first_start_job, lambda result: ctx.dataChanged.emit() if result else None, probe_failed)
+    else:
+        worker.submit(lambda store: None, None, probe_failed)
+    return app, window, ctx
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    install_excepthook()
+    set_default_error_handler(present_error)
+    app, window, ctx = build(argv)
+    try:
+        return app.exec()
+    finally:
+        ctx.close_workers()
