@@ -88,6 +88,13 @@ def press(editor: Any, *keys: Qt.Key | str) -> None:
             QTest.keyClick(target, k)
 
 
+def reactivate(qtbot: Any, editor: Any) -> None:
+    """Give the editor's window the keyboard back after a dialog closed (the window manager's job;
+    the offscreen platform has none)."""
+    editor.test_host.activateWindow()
+    qtbot.waitUntil(lambda: focused() is not None and editor.isAncestorOf(focused()), timeout=5000)
+
+
 def wait_idle(qtbot: Any, editor: Any) -> None:
     """Until the worker has answered everything asked so far (evaluations, photos)."""
     qtbot.waitUntil(lambda: not editor.worker.busy() and not editor._eval_busy, timeout=10000)

@@ -51,8 +51,9 @@ class PhotoStrip(QListWidget):
         self.setMovement(QListWidget.Movement.Static)
         self.setFixedHeight(THUMB + 40)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)  # drops land on the viewport, which must say yes itself
         self.read_only = False
         self.itemActivated.connect(lambda it: self.open_requested.emit(it.data(Qt.ItemDataRole.UserRole)))
 

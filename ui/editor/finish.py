@@ -81,6 +81,7 @@ class FinishActions:
             (self.row.get("inspectors") or [""])[0]
         dialog = SignDialog(self.sign_summary(), inspector, self)
         dialog.accepted.connect(lambda: self._sign(dialog))
+        dialog.finished.connect(lambda _code: self.current and self.set_current(self.current))
         self.sign_dialog = dialog
         dialog.open()
 
@@ -94,6 +95,8 @@ class FinishActions:
     def _signed(self: Any, result: dict[str, Any]) -> None:
         self._busy = False
         self._set_status("signed", result["row"])
+        if self.current:
+            self.set_current(self.current)
         number = result.get("report_no") or result.get("certificate_no") or ""
         self.show_message(self.tr("Signed and locked. %1").replace("%1", number).strip())
         self.request_evaluation()

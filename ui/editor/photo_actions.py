@@ -185,7 +185,7 @@ class PhotoActions:
             self.viewer = PhotoViewer(self._load_full_image, self)
         self.viewer.show_photos(photos, index)
         self.viewer.show()
-        self.viewer.raise_()
+        self.viewer.activateWindow()
 
     def _load_full_image(self: Any, sha256: str, callback: Callable[[QImage], None]) -> None:
         self.worker.submit(partial(jobs.full_image, sha256=sha256), lambda res: callback(res[1]),

@@ -123,6 +123,8 @@ class SignDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("signProblem")
         self.problem.setStyleSheet("color:#c62828;")
+        self.problem.setWordWrap(True)
+        self.problem.setMinimumWidth(1)  # changing messages must not resize the dialog
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox()
         self.sign_button = self.buttons.addButton(self.tr("Sign and lock"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -135,6 +137,7 @@ class SignDialog(QDialog):
             box.changed.connect(self._check)
         self._check()
         (self.inspector.pad if inspector else self.inspector.name).setFocus(Qt.FocusReason.OtherFocusReason)
+        layout.activate()  # settle the size limits before the window exists
 
     def _problem(self) -> str:
         if not self.inspector.signer():

@@ -77,6 +77,8 @@ class PhotoViewer(QDialog):
             b.clicked.connect(slot)
             bar.addWidget(b)
         layout.addLayout(bar)
+        self.caption.setMinimumWidth(1)  # long captions must not resize the window
+        layout.activate()
 
     def show_photos(self, photos: list[tuple[str, str]], index: int = 0) -> None:
         self.photos = photos
