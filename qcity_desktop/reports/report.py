@@ -96,11 +96,13 @@ def header_block(doc: dict[str, Any], opts: Options, geo: Geometry, st: dict[str
             para(L.pick((doc.get("template") or {}).get("title"), lang), st["subtitle"]),
             para(f"{number_label}：{number or '—'}" if lang == "zh" else f"{number_label} {number or '—'}", st["center"])]
     qr_size = geo.frame_width * (0.2 if opts.paper == "a4" else 0.26)
-    if qr_text:
-        right: Any = [QrFlowable.make(qr_text, qr_size), para(L.t("scan_to_verify", lang), st["small"])]
-    else:
-        right = ""
+    right: Any = [QrFlowable.make(qr_text, qr_size), para(L.t("scan_to_verify", lang), st["small"])] if qr_text else ""
     w = geo.frame_width
+    if not qr_text:  # no code: the title block takes the full width, so it is centred on the page
+        table = Table([[left]], colWidths=[w], hAlign="LEFT")
+        table.setStyle([("FONTNAME", (0, 0), (-1, -1), st["body"].fontName), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        return table
     table = Table([[left, right]], colWidths=[w - qr_size - 6, qr_size + 6], hAlign="LEFT")
     table.setStyle([("FONTNAME", (0, 0), (-1, -1), st["body"].fontName), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
