@@ -214,7 +214,8 @@ def test_font_override_must_be_truetype(tmp_path: Path, monkeypatch: pytest.Monk
 
     otf = tmp_path / "NotoSansCJK.otf"
     otf.write_bytes(b"OTTO" + b"\0" * 64)
-    monkeypatch.setenv("QCITY_CJK_FONT", str(otf))
+    monkeypatch.setenv("QCITY_CJK_FONT", f"{otf}#0")
+    assert fonts.candidates()[0] == (otf, 0, "QCITY_CJK_FONT")  # the user's choice is tried first
     with pytest.raises(EnvironmentProblem, match="not a TrueType"):
         fonts._load(otf, 0)
     assert fonts.missing_chars("检验报告 ABC") == []
