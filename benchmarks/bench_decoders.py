@@ -141,17 +141,18 @@ def latency(seconds: float) -> None:
     for name in decoders():
         with VirtualScale(name, baud=115200, rate=50) as scale:
             scale.command("load 1234g")
-            lat: list[float] = []
-
-            def on_reading(reading, scale=scale, lat=lat) -> None:
-                now = time.monotonic()
-                for sent_at, data in reversed(list(scale.sent_log)):  # the simulator appends concurrently
-                    if reading.raw in data and sent_at <= now:
-                        lat.append(now - sent_at)
-                        return
-
-            with ScaleConnection(scale.path, name, baud=115200, on_reading=on_reading):
+            seen: list[tuple[float, bytes]] = []
+            with ScaleConnection(scale.path, name, baud=115200,
+                                 on_reading=lambda r, seen=seen: seen.append((time.monotonic(), r.raw))):
                 time.sleep(seconds)
+            log = list(scale.sent_log)
+        # Pair each reading with the write of its own frame (the nearest one in time holding its
+        # bytes). Line protocols emit at CR, a byte before the LF that ends the write: clamp to 0.
+        lat = []
+        for called, raw in seen:
+            sent = [t for t, data in log if raw in data]
+            if sent:
+                lat.append(max(0.0, called - min(sent, key=lambda t: abs(called - t))))
         med = statistics.median(lat)
         print(f"{name:9} {len(lat):7} {med * 1000:9.2f} {quantile(lat, 0.99) * 1000:7.2f} "
               f"{max(lat) * 1000:7.2f} {med / statistics.median(base):14.1f}x")
