@@ -99,8 +99,9 @@ class HubClient:
         return self.request("GET", "/v1/health", retries=1).json()
 
     def hello(self, device_id: str, device_code: str) -> dict[str, Any]:
-        return self.request("POST", "/v1/hello", json={"device_id": device_id, "device_code": device_code,
-                                                        "app_version": __version__}).json()
+        # The first contact: when it fails the device is simply offline, so do not keep trying.
+        return self.request("POST", "/v1/hello", retries=2, json={"device_id": device_id, "device_code": device_code,
+                                                                   "app_version": __version__}).json()
 
     def push(self, device_id: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
         body = json.dumps({"device_id": device_id, "changes": changes}, ensure_ascii=False,

@@ -8,6 +8,7 @@ stored together with its cursor. Kill the hub or the client anywhere and the nex
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -23,7 +24,6 @@ from qcity_desktop.sync.client import HubClient, HubRefused
 from qcity_desktop.sync.protocol import BY_NAME, wire_id
 
 PUSH_ROWS = 1000
-PUSH_BYTES = 4 * 1024 * 1024
 PULL_PAGE = 2000
 
 Progress = Callable[[str, int, int], None]
@@ -148,6 +148,9 @@ class Syncer:
         self.cancel = cancel
         self.result = SyncResult()
         self.device = store.device_id
+        # Batch sizes can be lowered for slow links (and tests) without a new build.
+        self.push_rows = _env_int("QCITY_SYNC_PUSH_ROWS", PUSH_ROWS)
+        self.pull_page = _env_int("QCITY_SYNC_PULL_PAGE", PULL_PAGE)
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -226,7 +229,7 @@ class Syncer:
         self.progress("push", 0, total)
         while True:
             self._check_cancel()
-            entries = self.state.outbox(after, upto, PUSH_ROWS)
+            entries = self.state.outbox(after, upto, self.push_rows)
             if not entries:
                 return
             changes, sent, blobs = build_changes(self.state, entries, self.device)
@@ -275,7 +278,7 @@ class Syncer:
         newest = ""
         while True:
             self._check_cancel()
-            page = self.client.changes(self.device, cursor, PULL_PAGE, own=full)
+            page = self.client.changes(self.device, cursor, self.pull_page, own=full)
             changes = page["changes"]
             self.state.stash(changes, int(page["next"]))
             self.result.pulled += len(changes)
@@ -303,8 +306,12 @@ class Syncer:
         self.result.conflicts.extend(report.conflicts)
 
 
-def _describe(res: dict[str, Any]) -> str:
-    return str(res.get("reason") or res.get("status"))
+def _env_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return max(1, value)
 
 
 def _describe_merge(res: dict[str, Any]) -> str:

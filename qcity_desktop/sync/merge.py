@@ -9,6 +9,7 @@ Pure functions, so the hub and the tests share exactly the same rule.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,14 +68,47 @@ def three_way(base: dict[str, Any] | None, local: dict[str, Any] | None, remote:
         elif has_base and rv == bv:
             out[name] = lv          # only this device changed it
             res.merged_fields.append(name)
-        elif local_later:
-            out[name] = lv
-            res.local_won.append(name)
         else:
-            out[name] = rv
-            res.remote_won.append(name)
+            nested = _merge_json_text(bv if has_base else None, lv, rv, local_later)
+            if nested is not None:
+                out[name], lw, rw, mf = nested
+                res.local_won += [f"{name}.{k}" for k in lw]
+                res.remote_won += [f"{name}.{k}" for k in rw]
+                res.merged_fields += [f"{name}.{k}" for k in mf]
+            elif local_later:
+                out[name] = lv
+                res.local_won.append(name)
+            else:
+                out[name] = rv
+                res.remote_won.append(name)
     _merge_meta(out, local, remote, local_later)
     return res
+
+
+def _as_object(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, str) or not value.startswith("{"):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _merge_json_text(base: Any, local: Any, remote: Any, local_later: bool
+                     ) -> tuple[str, list[str], list[str], list[str]] | None:
+    """Merge a column holding a JSON object (a subject's ``data``) key by key, by the same rule.
+
+    Without this, two inspectors fixing different fields of one elevator would each rewrite the
+    whole ``data`` text and one fix would be lost.
+    """
+    lo, ro = _as_object(local), _as_object(remote)
+    if lo is None or ro is None:
+        return None
+    bo = _as_object(base) if base is not None else None
+    sub = three_way(bo, lo, ro, ("1", "") if local_later else ("0", ""), ("0", "") if local_later else ("1", ""))
+    text = json.dumps(sub.body, ensure_ascii=False, sort_keys=True)   # the store's own style
+    return text, sub.local_won, sub.remote_won, sub.merged_fields
 
 
 def _merge_meta(out: dict[str, Any], local: dict[str, Any], remote: dict[str, Any], local_later: bool) -> None:

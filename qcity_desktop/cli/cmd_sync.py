@@ -1,0 +1,73 @@
+"""``qcity sync``: push this device's changes to the hub and pull what is new (docs/sync.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from qcity_desktop.cli.context import open_from_args, wants_json
+from qcity_desktop.cli.output import print_json, print_table
+from qcity_desktop.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("sync", parents=[common], help="sync with the bureau's hub (push, then pull)")
+    p.add_argument("--hub", metavar="URL", default=None,
+                   help="hub address, e.g. https://hub.example.gov.cn (remembered after the first sync)")
+    p.add_argument("--token", default=None,
+                   help="enrolment token from `qcity hub add-user` (stored in the OS keyring, asked only once)")
+    p.add_argument("--full", action="store_true", help="pull everything again (after restoring a backup)")
+    p.add_argument("--status", action="store_true", help="show pending changes, last sync and conflicts; no network")
+    p.set_defaults(handler=cmd_sync)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
+
+    store = open_from_args(args)
+    state = SyncState(store)
+    if args.status:
+        return _status(args, state)
+    from qcity_desktop.sync.credentials import load_token, normalise_url, save_token
+    from qcity_desktop.sync.engine import sync
+
+    hub = args.hub or state.get(META_HUB_URL)
+    if not hub:
+        raise InputError("no hub address yet: run `qcity sync --hub https://… --token …` once")
+    hub = normalise_url(hub)
+    token = args.token or os.environ.get("QCITY_HUB_TOKEN") or load_token(hub)
+    if not token:
+        raise InputError(f"no token for {hub}: run `qcity sync --hub {hub} --token …` with the token from the bureau")
+    result = sync(store, hub, token)
+    if args.token:
+        save_token(hub, args.token)
+    if wants_json(args):
+        print_json(result.as_dict())
+        return 0
+    print(f"已推送 {result.pushed} 条，已拉取 {result.pulled} 条，冲突 {len(result.conflicts)} 个 / "
+          f"pushed {result.pushed}, pulled {result.pulled}, conflicts {len(result.conflicts)}"
+          + (f", refused {result.refused}" if result.refused else "")
+          + (f", photos up {result.blobs_up} down {result.blobs_down}" if result.blobs_up or result.blobs_down else ""))
+    for c in result.conflicts[:20]:
+        print(f"  {c['kind']}: {c['table']} {c['row_id']} — {c['detail']}")
+    if result.waiting:
+        print(f"  {result.waiting} pulled change(s) wait for rows not yet on this device (they apply at the next sync)")
+    return 0
+
+
+def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState, imported lazily
+    from qcity_desktop.store.sync_state import META_HUB_URL
+
+    info = {"hub": state.get(META_HUB_URL), "pending": state.pending(), "last_success": state.last_success(),
+            "unseen_conflicts": state.conflicts(unseen_only=True), "runs": state.last_runs(5)}
+    if wants_json(args):
+        print_json(info)
+        return 0
+    pend = info["pending"]
+    print(f"hub: {info['hub'] or '(not set)'}")
+    print(f"待同步 pending: {pend['rows']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
+    print(f"上次同步 last sync: {info['last_success'] or 'never'}")
+    if info["unseen_conflicts"]:
+        print("冲突 conflicts:")
+        print_table(info["unseen_conflicts"], ["at", "kind", "tbl", "row_id", "detail"])
+    return 0

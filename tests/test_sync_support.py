@@ -1,0 +1,231 @@
+"""Helpers for the hub and sync tests: a real hub process, a throwaway PostgreSQL cluster, comparisons.
+
+Not a test module itself (it has no tests); the hub/sync test files import it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = Path(os.environ.get("QCITY_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+# -- PostgreSQL: one cluster per test session, a fresh database per test ----------------------------
+class PgCluster:
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="qcity-pg-"))
+        self.port = free_port()
+        self.data = self.dir / "data"
+        self._as_user: tuple[int, int] | None = None
+        if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres (or nobody) account
+            import pwd
+
+            for name in ("postgres", "nobody"):
+                try:
+                    pw = pwd.getpwnam(name)
+                except KeyError:
+                    continue
+                self._as_user = (pw.pw_uid, pw.pw_gid)
+                break
+            os.chown(self.dir, *self._as_user)
+        self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "qcity", "--auth=trust", "-E", "UTF8",
+                   "--no-sync", "--locale=C"])
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"])
+        self.admin_url = f"postgresql://qcity@127.0.0.1:{self.port}/postgres"
+        atexit.register(self.stop)
+
+    def _run(self, cmd: list[str]) -> None:
+        def demote() -> None:
+            if self._as_user:
+                os.setgid(self._as_user[1])
+                os.setuid(self._as_user[0])
+
+        proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=demote, cwd=self.dir, timeout=120)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} failed: {proc.stdout}\n{proc.stderr}")
+
+    def new_database(self) -> str:
+        import psycopg
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"postgresql://qcity@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        if self.data.exists():
+            try:
+                self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+            except (RuntimeError, subprocess.TimeoutExpired):
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_PG: PgCluster | None = None
+
+
+def pg_cluster() -> PgCluster:
+    global _PG
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (install the Debian 'postgresql' package)")
+    if _PG is None:
+        _PG = PgCluster()
+    return _PG
+
+
+# -- the hub as a real process ------------------------------------------------------------------------
+class HubProcess:
+    def __init__(self, data: Path, database_url: str | None = None) -> None:
+        self.data = Path(data)
+        self.database_url = database_url
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = self.data.parent / f"{self.data.name}-hub.log"
+        self.extra: list[str] = []
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if "--certfile" in self.extra else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def start(self, wait: bool = True) -> HubProcess:
+        cmd = [sys.executable, "-m", "qcity_desktop", "hub", "serve", "--data", str(self.data), "--port", str(self.port)]
+        if self.database_url:
+            cmd += ["--database-url", self.database_url]
+        cmd += self.extra
+        self.data.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(cmd, env=env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"hub exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                httpx.get(f"{self.url}/v1/health", timeout=1, verify=os.environ.get("QCITY_HUB_CA") or True)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("hub did not start")
+
+    def kill9(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+    def add_user(self, name: str, role: str, days: float = 365) -> str:
+        from qcity_desktop.hub.accounts import add_user
+        from qcity_desktop.hub.db import HubDb
+
+        db = HubDb(self.data, self.database_url)
+        try:
+            return add_user(db, name, role, days=days)
+        finally:
+            db.close()
+
+    def rows(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every live row on the hub (not the audit log), by (table, id)."""
+        from qcity_desktop.hub.db import HubDb
+
+        db = HubDb(self.data, self.database_url)
+        try:
+            with db.read() as c:
+                found = c.q("SELECT tbl, id, body FROM rows WHERE body IS NOT NULL AND tbl <> 'audit_log'")
+                dupes = c.q("SELECT count(*) FROM rows GROUP BY tbl, id HAVING count(*) > 1")
+        finally:
+            db.close()
+        assert not dupes
+        return {(t, i): json.loads(b) for t, i, b in found}
+
+    def blob_hashes(self) -> set[str]:
+        """Hashes of the blob files, recomputed from their bytes (a name that lies would show)."""
+        out = set()
+        root = self.data / "blobs"
+        for path in root.glob("??/??/*"):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            assert digest == path.name, f"blob file {path} does not hash to its name"
+            out.add(digest)
+        return out
+
+
+def device_rows(store: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rows a device holds in every table that flows hub → devices, keyed like the hub."""
+    from qcity_desktop.store.sync_state import SyncState
+    from qcity_desktop.sync.protocol import TABLES
+
+    state = SyncState(store)
+    out = {}
+    for spec in TABLES:
+        if not spec.pull:
+            continue
+        cols = state.columns(spec.name)
+        for r in store.conn.execute(f"SELECT * FROM {spec.name}"):
+            row = dict(zip(cols, r, strict=True))
+            out[(spec.name, str(row[spec.key]))] = row
+    return out
+
+
+def device_blob_hashes(store: Any) -> set[str]:
+    out = set()
+    for sha, data in store.conn.execute("SELECT sha256, data FROM blobs"):
+        assert hashlib.sha256(bytes(data)).hexdigest() == sha
+        out.add(sha)
+    return out
+
+
+def same_rows(a: dict[tuple[str, str], dict[str, Any]], b: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    """Differences between two row sets, as readable lines (empty when equal)."""
+    problems = [f"only in first: {k}" for k in sorted(set(a) - set(b))][:10]
+    problems += [f"only in second: {k}" for k in sorted(set(b) - set(a))][:10]
+    for k in sorted(set(a) & set(b)):
+        if a[k] != b[k]:
+            diff = {c: (a[k].get(c), b[k].get(c)) for c in set(a[k]) | set(b[k]) if a[k].get(c) != b[k].get(c)}
+            problems.append(f"differs: {k}: {diff}")
+            if len(problems) > 20:
+                break
+    return problems
+
+
+def run_sync_cli(db: Path, hub: str, token: str, *extra: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "qcity_desktop", "--db", str(db), "sync", "--hub", hub, "--token", token, *extra]
+    return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=timeout)
