@@ -148,3 +148,22 @@ def test_answering_after_complete_returns_to_draft(qtbot, tmp_path: Path) -> Non
     assert ed.state.status == "draft"
     assert stored(db, lambda s: s.inspections.row(iid)["status"]) == "draft"
     assert not ed.panel.sign_button.isEnabled() and ed.panel.complete_button.isEnabled()
+
+
+def test_signed_banner_in_chinese_by_default(qtbot, tmp_path: Path) -> None:
+    from ui.i18n import install_language
+
+    db, iid = make_inspection(tmp_path, "scale")
+    stored(db, lambda s: (s.attachments.add(iid, sideways_jpeg((200, 100)), "image/jpeg", item_id="S1.3"),
+                          [s.inspections.answer(iid, i, result="pass") for i in
+                           ("S1.1", "S1.2", "S1.3", "S1.4", "S1.5", "S2.1", "S2.2", "S2.3", "S2.4", "S3.1", "S3.2",
+                            "S3.3", "S4.1", "S4.2", "S4.3", "S4.4")],
+                          s.inspections.complete(iid), s.inspections.sign(iid, "王芳")))
+    install_language("zh_CN")
+    try:
+        ed = open_editor(qtbot, db, iid)
+        assert ed.banner.text().startswith("已签署，只读")
+        assert ed.status_chip.text() == "已签署"
+        assert ed.panel.complete_button.text().startswith("完成检验")
+    finally:
+        install_language("en")

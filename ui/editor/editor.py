@@ -106,6 +106,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.flush)
         self._init_photos()
+        self.setWindowTitle(f"{self.subject['name']} — {self.template.title.get(lang) or self.template.title.get('zh')}")
         self._build()
         self._shortcuts()
         self._apply_status()

@@ -29,8 +29,9 @@ class FinishActions:
         if missing:
             first = self.state.next_missing(None)
             self.set_current(first)
-            self.show_message(self.tr("Cannot complete yet: %n required item(s) or photo(s) missing", "", len(missing)),
-                              error=True)
+            # %1, not %n: in a mixin PySide's tr() finds %n strings only under the subclass's name
+            text = self.tr("Cannot complete yet: %1 required item(s) or photo(s) missing").replace("%1", str(len(missing)))
+            self.show_message(text, error=True)
             return
         self.set_busy(True)
         self.show_message(self.tr("Completing…"))

@@ -203,7 +203,8 @@ class ItemRow(QFrame):
     def set_badges(self, photos: int, note: str, photo_missing: bool) -> None:
         parts = []
         if photos:
-            parts.append(self.tr("Photos: %n", "", photos))
+            # %1, not %n: PySide's tr() gives up at the subclass for a %n string it cannot find there
+            parts.append(self.tr("Photos: %1").replace("%1", str(photos)))
         if photo_missing:
             parts.append("<span style='color:#c2410c'>" + self.tr("photo required") + "</span>")
         if note:
