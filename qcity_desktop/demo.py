@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from qcity_desktop.checklists.templates import latest_templates
+from qcity_desktop.demo_scale import record_demo_test
 from qcity_desktop.store import Store
 
 ELEVATORS: list[dict[str, Any]] = [
@@ -195,11 +196,17 @@ def seed_demo(store: Store, today: date | None = None) -> dict[str, int]:
                                                started_at=f"{started.isoformat()}T0{rnd.randint(1, 8)}:15:00.000Z")
                 counts["inspections"] += 1
                 result_items = [i.id for i in template.leaves() if i.type == "result"]
-                fail = set(rnd.sample(result_items, k=min(len(result_items), rnd.choice([0, 1, 2, 3]))))
+                if kind == "scale":  # legal checks fail at random; metrology comes from the test session
+                    result_items = [i for i in result_items if i.startswith("S1.")]
+                spread = [0, 0, 0, 0, 0, 1] if kind == "scale" else [0, 0, 0, 0, 1, 1, 2, 3]
+                fail = set(rnd.sample(result_items, k=min(len(result_items), rnd.choice(spread))))
                 if state == "draft":
                     _answer_all(store, iid, rnd, fail, partial=0.4)
                     continue
                 _answer_all(store, iid, rnd, fail)
+                if kind == "scale":
+                    data = store.subjects.get(sid)["data"]
+                    record_demo_test(store, iid, data, rnd, cheat=index % 6 == 4, today=today)
                 store.inspections.complete(iid, today=today)
                 if state == "signed":
                     store.signatures.add(iid, "inspector", inspector, signature_png(inspector))
