@@ -42,6 +42,10 @@
 <context>
     <name>InspectionEditor</name>
     <message>
+        <source>Every answer is saved as you go; there is no Save button.</source>
+        <translation>每个答案都会即时自动保存，无需点击“保存”。</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;↑↓&lt;/b&gt; move</source>
         <translation>&lt;b&gt;↑↓&lt;/b&gt; 移动</translation>
     </message>

@@ -114,6 +114,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         first = self.state.next_missing(None) or (self.state.order[0] if self.state.order else None)
         if first:
             self.set_current(first, focus=False)
+        self.show_message(self.tr("Every answer is saved as you go; there is no Save button."))
         self.request_evaluation()
         try:
             from ui.errors import register_flush_hook
@@ -359,7 +360,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         self.detail.show_item(item, self.state.answer(item_id), parent, self.state.photos.get(item_id, []),
                               self.thumbnail_pixmap)
 
-    def move(self, step: int) -> None:
+    def move_cursor(self, step: int) -> None:
         self.flush()
         target = self.state.neighbour(self.current, step)
         if target is None and step not in (-1, 1):
@@ -456,11 +457,11 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
             self.set_current(item_id, focus=False)
         if mods == Qt.KeyboardModifier.NoModifier and key in NAV_KEYS:
             step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10, Qt.Key.Key_PageDown: 10}[key]
-            self.move(step)
+            self.move_cursor(step)
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
             self._commit_value(item_id)
-            self.move(1)
+            self.move_cursor(1)
             return True
         if watched is not row:  # typing in a field: everything else belongs to the field
             return False
