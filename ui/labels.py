@@ -48,6 +48,9 @@ _DUE = {
 }
 
 
+translate = QCoreApplication.translate
+
+
 def _t(text: str) -> str:
     return QCoreApplication.translate("Labels", text)
 
@@ -73,11 +76,33 @@ def due_label(what: str) -> str:
 
 
 def days_text(days_left: int) -> str:
+    # plain strings rather than %n plurals: lupdate does not see plurals in translate() calls
     if days_left < 0:
-        return QCoreApplication.translate("Labels", "%n day(s) overdue", "", -days_left)
+        n = -days_left
+        return translate("Labels", "1 day overdue") if n == 1 else translate("Labels", "{0} days overdue").format(n)
     if days_left == 0:
-        return _t("due today")
-    return QCoreApplication.translate("Labels", "in %n day(s)", "", days_left)
+        return translate("Labels", "due today")
+    return translate("Labels", "in 1 day") if days_left == 1 else translate("Labels", "in {0} days").format(days_left)
+
+
+_template_titles: dict[str, dict[str, str]] = {}
+
+
+def load_template_titles() -> int:
+    """Read the checklist templates' titles (file work: call it on a worker thread, once)."""
+    from qcity_desktop.checklists.templates import all_templates
+
+    for t in all_templates():  # sorted by version, so the newest title wins
+        _template_titles[t.id] = dict(t.title)
+    return len(_template_titles)
+
+
+def template_title(template_id: str) -> str:
+    """The checklist's title in the current language (its id until the titles are loaded)."""
+    from ui.i18n import lang
+
+    title = _template_titles.get(template_id)
+    return (title.get(lang()) or title.get("zh") or template_id) if title else template_id
 
 
 def local_time(iso: str | None) -> str:

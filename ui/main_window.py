@@ -16,12 +16,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QWidget,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.errors import register_flush_hook, report_bug, unregister_flush_hook
+from ui.labels import load_template_titles
 from ui.pages.placeholders import PlaceholderPage, scales_page, sync_page
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(22, 22))
-        self.nav.setMinimumWidth(150)
-        self.nav.setMaximumWidth(220)
+        self.nav.setFixedWidth(170)
         for name in PAGES:
             item = QListWidgetItem(self.style().standardIcon(_ICONS[name]), "")
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -88,12 +88,13 @@ class MainWindow(QMainWindow):
             holder.setObjectName(f"slot_{name}")
             self._slots[name] = holder
             self.stack.addWidget(holder)
-        split = QSplitter()
-        split.addWidget(self.nav)
-        split.addWidget(self.stack)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        self.setCentralWidget(split)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 6, 0)
+        row.setSpacing(6)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.db_label = QLabel()
         self.db_label.setObjectName("dbPath")
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.pending_label)
 
+        # template titles are read from files: on the worker, before any list asks for them
+        ctx.worker.submit(lambda _store: load_template_titles())
         self._actions: dict[str, QAction] = {}
         self._build_menus()
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))

@@ -22,7 +22,7 @@ def main() -> int:
         os.environ[var] = str(tmp / var.lower())
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from ui.app import build
     from ui.settings import Settings
@@ -33,9 +33,10 @@ def main() -> int:
     window.move(0, 0)
     steps = []
 
-    def shot(name: str) -> None:
+    def shot(name: str, widget=None) -> None:  # noqa: ANN001
         QApplication.processEvents()
-        pix = QGuiApplication.primaryScreen().grabWindow(0)
+        g = (widget or window).frameGeometry()
+        pix = QGuiApplication.primaryScreen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
         pix.save(str(OUT / f"{name}.png"))
         print("saved", OUT / f"{name}.png")
 
@@ -97,6 +98,28 @@ def main() -> int:
     @step(1200)
     def new_inspection() -> None:
         shot("new-inspection")
+        dialog = window.findChild(QWidget, "newInspectionDialog")
+        if dialog is not None:
+            dialog.reject()
+        window.show_page("today")
+
+    @step(1200)
+    def open_draft() -> None:
+        today = window.page("today")
+        rows = [today.work_model.row_data(r) for r in range(today.work_model.rowCount())]
+        draft = next((r for r in rows if r["kind"] == "elevator"), rows[0] if rows else None)
+        if draft is not None:
+            editor = window.open_inspection(draft["id"])
+            if editor is not None:
+                editor.setGeometry(0, 0, 1360, 840)
+                app._editor = editor  # type: ignore[attr-defined]
+
+    @step(2500)
+    def editor() -> None:
+        widget = getattr(app, "_editor", None)
+        if widget is not None:
+            shot("editor-from-today", widget)
+            widget.close()
         app.quit()
 
     def run(i: int = 0) -> None:

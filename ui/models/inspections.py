@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from qcity_desktop.store.browse import InspectionFilter, inspection_count, inspection_page
-from ui.labels import FAILING_VERDICTS, kind_label, local_time, status_label, verdict_label
+from ui.labels import FAILING_VERDICTS, kind_label, local_time, status_label, template_title, verdict_label
 from ui.workers import DbWorker
 
 Index = QModelIndex | QPersistentModelIndex
@@ -191,7 +191,7 @@ class InspectionsModel(QAbstractTableModel):
         if key == "kind":
             return kind_label(row["kind"])
         if key == "template":
-            return row["template_id"]
+            return template_title(row["template_id"])
         if key == "inspectors":
             return row["_inspectors"]
         if key == "status":

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from qcity_desktop.store.browse import districts
 from ui.context import AppContext
-from ui.labels import KINDS, kind_plural, local_time, status_label, verdict_label
+from ui.labels import KINDS, kind_plural, local_time, status_label, template_title, verdict_label
 from ui.models.rows import Column, RowsModel
 from ui.models.subjects import SubjectsModel
 from ui.pages.common import apply_widths, subheading, table_view
@@ -28,7 +28,7 @@ from ui.pages.subject_form import SubjectForm
 
 HISTORY_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("SubjectsPage", "Date"), "SubjectsPage", lambda r: local_time(r["started_at"])),
-    Column(QT_TRANSLATE_NOOP("SubjectsPage", "Template"), "SubjectsPage", lambda r: r["template_id"]),
+    Column(QT_TRANSLATE_NOOP("SubjectsPage", "Template"), "SubjectsPage", lambda r: template_title(r["template_id"])),
     Column(QT_TRANSLATE_NOOP("SubjectsPage", "Status"), "SubjectsPage", lambda r: status_label(r["status"])),
     Column(QT_TRANSLATE_NOOP("SubjectsPage", "Verdict"), "SubjectsPage", lambda r: verdict_label(r["verdict"])),
     Column(QT_TRANSLATE_NOOP("SubjectsPage", "Score"), "SubjectsPage", lambda r: r["score"] or "", align_right=True),

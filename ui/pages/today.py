@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from qcity_desktop.store.browse import due_by_date, open_work
 from ui.context import AppContext
-from ui.labels import days_text, due_label, kind_label, local_time, status_label
+from ui.labels import days_text, due_label, kind_label, local_time, status_label, template_title
 from ui.models.rows import Column, RowsModel
 from ui.pages.common import apply_widths, heading, subheading, table_view
 
@@ -58,7 +58,7 @@ WORK_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("TodayPage", "Started"), "TodayPage", lambda r: local_time(r["started_at"])),
     Column(QT_TRANSLATE_NOOP("TodayPage", "Subject"), "TodayPage", lambda r: r["subject_name"]),
     Column(QT_TRANSLATE_NOOP("TodayPage", "Kind"), "TodayPage", lambda r: kind_label(r["kind"])),
-    Column(QT_TRANSLATE_NOOP("TodayPage", "Template"), "TodayPage", lambda r: r["template_id"]),
+    Column(QT_TRANSLATE_NOOP("TodayPage", "Template"), "TodayPage", lambda r: template_title(r["template_id"])),
     Column(QT_TRANSLATE_NOOP("TodayPage", "Status"), "TodayPage", lambda r: status_label(r["status"])),
     Column(QT_TRANSLATE_NOOP("TodayPage", "Answers"), "TodayPage", lambda r: str(r.get("answered", "")), align_right=True),
 )
