@@ -14,10 +14,8 @@ import os
 import random
 import select
 import tempfile
-import termios
 import threading
 import time
-import tty
 from collections import deque
 from decimal import Decimal
 from typing import Any
@@ -27,6 +25,12 @@ from qcity_desktop.devices.protocols.base import ScaleState
 from qcity_desktop.devices.scenarios import SCENARIOS, ScaleModel
 from qcity_desktop.devices.units import parse_grams
 from qcity_desktop.errors import EnvironmentProblem, InputError
+
+try:  # pseudo-terminals are POSIX only
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - Windows
+    termios = tty = None  # type: ignore[assignment]
 
 HELP = ("commands: load <mass> | add <mass> | remove | zero | tare | cleartare | unplug | plug | "
         "scenario <name> | status | quit   (mass like 2000g, 2.5kg)")
@@ -58,7 +62,7 @@ class VirtualScale:
                  rate: float = 10.0, link: str | os.PathLike[str] | None = None,
                  disconnect_every: float = 3.0, disconnect_for: float = 1.5, seed: int = 7,
                  emulator_options: dict[str, Any] | None = None) -> None:
-        if not hasattr(os, "openpty"):
+        if not hasattr(os, "openpty") or termios is None:
             raise EnvironmentProblem("虚拟秤需要 POSIX 伪终端 the virtual scale needs a POSIX pseudo-terminal")
         decoder = get_decoder(protocol)
         if decoder.emulator is None:

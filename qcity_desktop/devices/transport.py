@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import logging
 import queue
-import termios
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +24,13 @@ from qcity_desktop.devices.errors import NoSignal, PortError, ProtocolNotRecogni
 from qcity_desktop.devices.protocols.base import Decoder
 from qcity_desktop.devices.reading import PortSettings, Reading
 from qcity_desktop.errors import EnvironmentProblem
+
+try:  # POSIX only; Windows ports never raise termios errors
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (termios.error,)
+except ImportError:  # pragma: no cover - Windows
+    _TERMIOS_ERRORS = ()
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +86,7 @@ def open_port(port: str, settings: PortSettings, timeout: float = 0.05) -> seria
     ser.port = port
     try:
         configure(ser, settings)
-    except (serial.SerialException, OSError, ValueError, termios.error) as err:
+    except (serial.SerialException, OSError, ValueError, *_TERMIOS_ERRORS) as err:
         raise PortError(f"无法打开串口 cannot open serial port {port}: {_reason(err)}") from None
     return ser
 
@@ -100,7 +106,7 @@ def configure(ser: serial.Serial, settings: PortSettings) -> None:
             ser.apply_settings(wanted)
             ser.open()
         return
-    except termios.error as err:
+    except _TERMIOS_ERRORS as err:
         if err.args[0] != errno.EINVAL or (settings.bytesize == 8 and settings.parity == "N"):
             raise
     ser.close()
