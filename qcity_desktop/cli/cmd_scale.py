@@ -90,7 +90,7 @@ def cmd_read(args: argparse.Namespace) -> int:
         raise InputError(f"--timeout must be positive, not {args.timeout:g}")
     as_json = getattr(args, "json", False)
     conn = ScaleConnection(args.port, args.protocol, args.baud, reconnect=False,
-                           first_frame_timeout=min(3.0, args.timeout), thorough_detect=args.thorough)
+                           first_frame_timeout=min(3.0, args.timeout * 0.75), thorough_detect=args.thorough)
     with conn:
         stream = conn.readings(args.timeout, stable=args.stable)
         for _ in range(args.count):
