@@ -177,7 +177,8 @@ def test_failed_c_items_become_findings_with_deadlines(tmp_path: Path) -> None:
     findings = store.findings.for_inspection(iid)
     assert sorted(f["item_id"] for f in findings) == ["2.5", "3.11"]
     assert all(f["deadline"] and f["status"] == "open" for f in findings)
-    assert "监护使用" in store.inspections.row(iid)["remark"]
+    assert "监护使用" in store.inspections.document(iid)["evaluation"]["remarks"][0]
+    assert store.inspections.row(iid)["remark"] == ""        # the inspector's own remark stays theirs
     # fixing one answer and completing again drops its finding
     store.inspections.answer(iid, "2.5", result="pass")
     store.inspections.complete(iid)
@@ -211,3 +212,20 @@ def test_site_check_completes_with_only_the_sub_tables_the_site_has(tmp_path: Pa
     # B.1 = 100 (weight 10), B.2 = 96 (weight 15): (10 + 14.4) / 25 × 100 = 97.6
     assert result.score == Decimal("97.60") and result.grade == "优良"
     assert [f["item_id"] for f in store.findings.for_inspection(iid)] == ["B.2-3"]
+
+
+def test_signed_evaluation_is_the_one_made_at_completion(tmp_path: Path) -> None:
+    """Editing the subject's record after signing must not re-judge the signed report."""
+    store = open_store(tmp_path / "a.db")
+    sid = _elevator(store)
+    iid = _passing_2009(store, sid, c_failures=("2.5",))
+    store.inspections.set_remark(iid, "使用单位承诺一周内更换机房照明")
+    store.inspections.complete(iid)
+    store.inspections.sign(iid, "张伟")
+    before = store.inspections.document(iid)
+    store.subjects.update(sid, {"regime": "2023", "manufacture_date": "1999-01-01"})
+    after = store.inspections.document(iid)
+    assert after["evaluation"] == before["evaluation"]
+    assert after["remark"] == "使用单位承诺一周内更换机房照明"
+    assert "监护使用" in after["evaluation"]["remarks"][0]
+    assert store.audit.verify().ok

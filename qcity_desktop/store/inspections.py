@@ -201,7 +201,7 @@ class Inspections:
             self._answer_in_tx(row, template, item_id, result, value, deduction, clauses, note)
             if row["status"] == "completed":
                 self.store.update("inspections", inspection_id, {"status": "draft", "verdict": None, "score": None,
-                                                                 "grade": None, "ended_at": None})
+                                                                 "grade": None, "ended_at": None, "evaluation": None})
         return self.store.query_one("SELECT item_id, result, value, deduction, clauses, note FROM answers "
                                     "WHERE inspection_id = ? AND item_id = ?", (inspection_id, item_id)) or {}
 
@@ -236,7 +236,7 @@ class Inspections:
             self.store.conn.execute("DELETE FROM answers WHERE inspection_id = ? AND item_id = ?", (inspection_id, item_id))
             if row["status"] == "completed":
                 self.store.update("inspections", inspection_id, {"status": "draft", "verdict": None, "score": None,
-                                                                 "grade": None, "ended_at": None})
+                                                                 "grade": None, "ended_at": None, "evaluation": None})
             self.store.audit.append("clear", "inspection", inspection_id, canonical_hash({"item": item_id}))
 
     def set_remark(self, inspection_id: str, remark: str) -> None:
@@ -300,8 +300,8 @@ class Inspections:
             self.store.update("inspections", inspection_id, {
                 "status": "completed", "verdict": result.verdict,
                 "score": None if result.score is None else str(result.score), "grade": result.grade,
-                "ended_at": self.store.now(), "remark": "\n".join(result.remarks) or row["remark"],
-                "next_due": self._next_due(row, result)})
+                "ended_at": self.store.now(), "next_due": self._next_due(row, result),
+                "evaluation": json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True)})
             self.store.audit.append("complete", "inspection", inspection_id, canonical_hash(result.as_dict()))
         return result
 
@@ -347,7 +347,7 @@ class Inspections:
         row.update(overrides or {})
         keep = ("id", "subject_id", "template_id", "template_version", "inspectors", "started_at", "ended_at", "status",
                 "verdict", "score", "grade", "remark", "report_no", "certificate_no", "next_due", "reinspection_of",
-                "signed_at", "signed_by")
+                "signed_at", "signed_by", "evaluation")
         q = self.store.query
         return {
             "inspection": {k: row[k] for k in keep},
@@ -370,10 +370,13 @@ class Inspections:
         template = self.template_of(row)
         answers = self.answers(inspection_id)
         subject = self.store.subjects.get(row["subject_id"])
-        try:
-            ev = evaluate(template, answers, self.context(row)).as_dict()
-        except Exception as err:  # a half-filled draft may not evaluate; say so instead of failing
-            ev = {"verdict": None, "error": str(err)}
+        if row["status"] != "draft" and row.get("evaluation"):
+            ev = json.loads(row["evaluation"])  # as completed: signed evidence never re-judged
+        else:
+            try:
+                ev = evaluate(template, answers, self.context(row)).as_dict()
+            except Exception as err:  # a half-filled draft may not evaluate; say so instead of failing
+                ev = {"verdict": None, "error": str(err)}
         sections = []
         for s in template.sections:
             items = []
