@@ -102,6 +102,32 @@ _CLASS_LIMITS = {  # OIML R76-1 Table 3: n = Max/e bounds per class (see resourc
 }
 
 
+# How stored choice values read to people (forms, lists, reports); the stored value stays English.
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "passenger": {"zh": "乘客电梯", "en": "passenger"}, "goods": {"zh": "载货电梯", "en": "goods"},
+    "side": {"zh": "旁开门", "en": "side-opening"}, "centre": {"zh": "中分门", "en": "centre-opening"},
+    "traction": {"zh": "曳引驱动", "en": "traction"}, "positive": {"zh": "强制驱动", "en": "positive drive"},
+    "rope": {"zh": "钢丝绳", "en": "steel rope"}, "belt": {"zh": "包覆带", "en": "coated belt"},
+    "yes": {"zh": "是", "en": "yes"}, "no": {"zh": "否", "en": "no"},
+    "intact": {"zh": "完好", "en": "intact"}, "broken": {"zh": "破损", "en": "broken"},
+    "missing": {"zh": "缺失", "en": "missing"},
+    "2009": {"zh": "TSG T7001-2009", "en": "TSG T7001-2009"}, "2023": {"zh": "TSG T7001-2023", "en": "TSG T7001-2023"},
+}
+
+
+def display_value(kind: str, name: str, value: Any, lang: str = "zh") -> str:
+    """A field's value as people read it: choice codes in words, decimals with their unit."""
+    if value is None or value == "":
+        return ""
+    spec = {f.name: f for f in FIELDS.get(kind, ())}.get(name)
+    text = str(value)
+    if spec is not None and spec.type == "choice" and text in CHOICE_LABELS:
+        return CHOICE_LABELS[text].get(lang, text)
+    if spec is not None and spec.unit:
+        return f"{text} {spec.unit}"
+    return text
+
+
 def fields_for(kind: str) -> tuple[Field, ...]:
     try:
         return FIELDS[kind]

@@ -126,7 +126,10 @@ def basic_info(doc: dict[str, Any], opts: Options, geo: Geometry, st: dict[str, 
         if key in COLUMN_FIELDS or (key not in CODE_FIELDS and str(value) in shown):
             continue  # already printed from the subject's own columns
         if value not in (None, "", [], {}):
-            pairs.append((field_label(subject.get("kind", ""), key, lang), value if not isinstance(value, (dict, list))
+            from qcity_desktop.domain.subject_fields import display_value
+
+            pairs.append((field_label(subject.get("kind", ""), key, lang),
+                          display_value(subject.get("kind", ""), key, value, lang) if not isinstance(value, (dict, list))
                           else str(value)))
     if doc.get("certificate_no"):
         pairs.append((L.t("certificate_no", lang), doc["certificate_no"]))

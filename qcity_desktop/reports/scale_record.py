@@ -22,7 +22,8 @@ from qcity_desktop.reports.report import (
     signature_table,
 )
 
-ORDER = ("weighing", "eccentricity", "repeatability", "discrimination", "zero", "tare", "price")
+ORDER = ("as_found", "power_cycle", "after_keys", "zero", "weighing", "eccentricity", "repeatability",
+         "discrimination", "tare", "tare_zero", "price")
 
 
 def _dec(value: Any) -> Decimal | None:
