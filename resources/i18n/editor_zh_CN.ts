@@ -13,6 +13,21 @@
     </message>
 </context>
 <context>
+    <name>DeductionList</name>
+    <message>
+        <source>Found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Deduction clause</source>
+        <translation>扣分标准</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>扣分</translation>
+    </message>
+</context>
+<context>
     <name>FinishActions</name>
     <message>
         <source>Cannot complete yet: %1 required item(s) or photo(s) missing</source>

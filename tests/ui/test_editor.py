@@ -210,9 +210,21 @@ def test_jgj59_deduction_clauses_are_stored_and_scored(qtbot, tmp_path: Path) ->
     assert ed.current == "B.1-1"
     assert ed.detail.deductions.isVisible()
     press(ed, Qt.Key.Key_2)                          # 安全生产责任制 ×
-    box = ed.detail._clause_widgets["d2"]            # 责任制未经责任人签字确认, 3 points
-    box.setChecked(True)
+    clauses = ed.detail.clause_list
+    assert clauses.topLevelItemCount() == 11
+    clauses.set_clause("d2", 1)                      # 责任制未经责任人签字确认, 3 points
     a = stored_answers(db, iid)["B.1-1"]
     assert a.result == "fail" and a.clauses == {"d2": 1}
     wait_idle(qtbot, ed)
     assert ed.evaluation.error is None
+    # a 每处 clause is counted from the keyboard: select it, + + −
+    counted = next(i for i in ed.state.order if any(d.get("per") for d in ed.template.items[i].attrs["deductions"]))
+    ed.set_current(counted)
+    per = next(i for i in range(ed.detail.clause_list.topLevelItemCount())
+               if ed.detail.clause_list.topLevelItem(i).data(1, Qt.ItemDataRole.UserRole))
+    row = ed.detail.clause_list.topLevelItem(per)
+    ed.detail.clause_list.setCurrentItem(row)
+    ed.detail.clause_list.setFocus()
+    press(ed, Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus)
+    cid = row.data(0, Qt.ItemDataRole.UserRole)
+    assert stored_answers(db, iid)[counted].clauses == {cid: 2}

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -24,15 +23,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from qcity_desktop.checklists.model import Answer, Item
+from ui.editor.deductions import DeductionList
 from ui.editor.rows import image_paths
 
-THUMB = 96
+THUMB = 80
 
 
 class PhotoStrip(QListWidget):
@@ -157,12 +156,21 @@ class ItemDetail(QFrame):
 
         self.deductions = QGroupBox(self.tr("Deductions (JGJ 59)"))
         self.deductions.setObjectName("deductions")
-        self.deductions_form = QFormLayout(self.deductions)
-        layout.addWidget(self.deductions)
+        box = QVBoxLayout(self.deductions)
+        self.clause_list = DeductionList()
+        self.clause_list.changed.connect(lambda counts: self.item and self.clauses_changed.emit(self.item.id, counts))
+        box.addWidget(self.clause_list, 1)
+        form = QFormLayout()
+        self.deduction_field = QLineEdit()
+        self.deduction_field.setObjectName("deduction")
+        self.deduction_field.setPlaceholderText(self.tr("automatic from the ticked clauses"))
+        self.deduction_field.editingFinished.connect(self._deduction_edited)
+        form.addRow(self.tr("Points deducted"), self.deduction_field)
+        box.addLayout(form)
+        layout.addWidget(self.deductions, 1)
         self.deductions.hide()
-        self._clause_widgets: dict[str, QCheckBox | QSpinBox] = {}
-        self.deduction_field: QLineEdit | None = None
-        layout.addStretch(1)
+        self.stretch = QWidget()
+        layout.addWidget(self.stretch, 1)
 
     # -- showing an item -----------------------------------------------------------------
     def show_item(self, item: Item | None, answer: Answer | None, parent_item: Item | None,
@@ -196,6 +204,22 @@ class ItemDetail(QFrame):
         finally:
             self._loading = False
 
+    def refresh_answer(self, answer: Answer | None) -> None:
+        """The shown item's answer changed: update in place (rebuilding the clause list on every
+        keypress would re-lay out the panel each time)."""
+        self._loading = True
+        try:
+            note = answer.note if answer else ""
+            if self.note.toPlainText() != note and not self.note.hasFocus():
+                self.note.setPlainText(note)
+            self.clause_list.set_counts((answer.clauses if answer else None) or {})
+            if not self.deduction_field.hasFocus():
+                text = "" if not answer or answer.deduction is None else str(answer.deduction)
+                if self.deduction_field.text() != text:
+                    self.deduction_field.setText(text)
+        finally:
+            self._loading = False
+
     def set_photos(self, photos: list[dict[str, Any]], thumb: Callable[[str], QPixmap | None]) -> None:
         self.photos.clear()
         for a in photos:
@@ -206,6 +230,7 @@ class ItemDetail(QFrame):
             it.setToolTip(a.get("filename") or "")
             self.photos.addItem(it)
         self.photo_label.setText(self.tr("Photos (%n)", "", len(photos)))
+        self.photos.setFixedHeight(THUMB + 40 if photos else 44)  # an empty strip is just a drop zone
         self.remove_photo.setEnabled(bool(photos) and not self.read_only)
 
     def update_thumbnail(self, sha256: str, pix: QPixmap) -> None:
@@ -215,45 +240,15 @@ class ItemDetail(QFrame):
                 it.setIcon(QIcon(pix))
 
     def _show_deductions(self, item: Item, answer: Answer | None) -> None:
-        while self.deductions_form.rowCount():
-            self.deductions_form.removeRow(0)
-        self._clause_widgets = {}
-        self.deduction_field = None
         clauses = item.attrs.get("deductions") or []
         if not clauses:
             self.deductions.hide()
+            self.stretch.show()
             return
-        ticked = (answer.clauses if answer else None) or {}
-        for d in clauses:
-            cid = str(d.get("id"))
-            points = d.get("points")
-            low = d.get("min_points")
-            pts = f"{low}～{points}" if low is not None and low != points else f"{points}"
-            text = f"{d.get('text', cid)}（{self.tr('%1 points').replace('%1', pts)}" + \
-                (f"／{d['per']}" if d.get("per") else "") + "）"
-            w: QCheckBox | QSpinBox
-            if d.get("per"):
-                w = QSpinBox()
-                w.setRange(0, 99)
-                w.setValue(int(ticked.get(cid, 0)))
-                w.valueChanged.connect(self._clauses_edited)
-                label = QLabel(text)
-                label.setWordWrap(True)
-                self.deductions_form.addRow(w, label)
-            else:
-                w = QCheckBox(text)
-                w.setChecked(bool(ticked.get(cid)))
-                w.toggled.connect(self._clauses_edited)
-                self.deductions_form.addRow(w)
-            w.setEnabled(not self.read_only)
-            self._clause_widgets[cid] = w
-        self.deduction_field = QLineEdit("" if not answer or answer.deduction is None else str(answer.deduction))
-        self.deduction_field.setObjectName("deduction")
-        self.deduction_field.setPlaceholderText(self.tr("automatic from the ticked clauses"))
-        self.deduction_field.setReadOnly(self.read_only)
-        self.deduction_field.editingFinished.connect(self._deduction_edited)
-        self.deductions_form.addRow(self.tr("Points deducted"), self.deduction_field)
+        self.clause_list.show_clauses(clauses, (answer.clauses if answer else None) or {})
+        self.deduction_field.setText("" if not answer or answer.deduction is None else str(answer.deduction))
         self.deductions.setTitle(self.tr("Deductions (item worth %1 points)").replace("%1", str(item.attrs.get("points", "?"))))
+        self.stretch.hide()
         self.deductions.show()
 
     # -- edits -------------------------------------------------------------------------------
@@ -261,16 +256,8 @@ class ItemDetail(QFrame):
         if not self._loading and self.item is not None and not self.read_only:
             self.note_typed.emit(self.item.id, self.note.toPlainText())
 
-    def _clauses_edited(self) -> None:
-        if self._loading or self.item is None or self.read_only:
-            return
-        counts = {}
-        for cid, w in self._clause_widgets.items():
-            counts[cid] = int(w.value()) if isinstance(w, QSpinBox) else int(w.isChecked())
-        self.clauses_changed.emit(self.item.id, counts)
-
     def _deduction_edited(self) -> None:
-        if self._loading or self.item is None or self.read_only or self.deduction_field is None:
+        if self._loading or self.item is None or self.read_only:
             return
         self.deduction_entered.emit(self.item.id, self.deduction_field.text().strip())
 
@@ -290,7 +277,5 @@ class ItemDetail(QFrame):
         self.add_photo.setEnabled(not read_only)
         self.remove_photo.setEnabled(not read_only and self.photos.count() > 0)
         self.photos.read_only = read_only
-        for w in self._clause_widgets.values():
-            w.setEnabled(not read_only)
-        if self.deduction_field is not None:
-            self.deduction_field.setReadOnly(read_only)
+        self.clause_list.set_read_only(read_only)
+        self.deduction_field.setReadOnly(read_only)

@@ -151,7 +151,9 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         self.panel = LivePanel(int(self.template.params.get("rectification_days", 30)))
         right.addWidget(self.detail)
         right.addWidget(self.panel)
-        right.setSizes([330, 420])
+        has_deductions = any(i.attrs.get("deductions") for i in self.template.items.values())
+        right.setStretchFactor(0, 3 if has_deductions else 2)  # JGJ 59: the clauses need the room
+        right.setStretchFactor(1, 2 if has_deductions else 3)
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -556,7 +558,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
             up = self.template.items[up].parent
         self._refresh_flags()
         if item_id == self.current:
-            self._show_detail()
+            self.detail.refresh_answer(self.state.answer(item_id))
         self.show_message(self.tr("Saved %1 (%2)").replace("%1", datetime.now().strftime("%H:%M:%S"))
                           .replace("%2", item_id))
         self.saved.emit(item_id)

@@ -136,6 +136,54 @@ class ResultSegment(QWidget):
             p.end()
 
 
+class PaintedText(QWidget):
+    """A fixed-size text painted by the widget itself. Changing a QLabel's text asks every layout
+    up to the checklist to recompute, which with 189 word-wrapped rows costs ~100 ms per keypress;
+    changing this only repaints it."""
+
+    def __init__(self, width: int, bold: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._colour = QColor("#333333")
+        if bold:
+            font = QFont(self.font())
+            font.setBold(True)
+            self.setFont(font)
+        self.setFixedSize(width, self.fontMetrics().height() + 4)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str, colour: str = "#333333") -> None:
+        if text != self._text or QColor(colour) != self._colour:
+            self._text, self._colour = text, QColor(colour)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._text:
+            return
+        p = QPainter(self)
+        try:
+            p.setPen(self._colour)
+            shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, self.width())
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        finally:
+            p.end()
+
+
+_widths: dict[tuple[str, str], int] = {}
+
+
+def text_width(widget: QWidget, key: str, *samples: str) -> int:
+    """The widest of ``samples`` in the widget's font, cached (rows are built by the hundred)."""
+    cache_key = (widget.font().key(), key)
+    if cache_key not in _widths:
+        fm = widget.fontMetrics()
+        _widths[cache_key] = max(fm.horizontalAdvance(t) for t in samples) + 8
+    return _widths[cache_key]
+
+
 class ItemRow(QFrame):
     """Base row: id, title, badges, and the state colouring (current, missing, failed)."""
 
@@ -172,9 +220,12 @@ class ItemRow(QFrame):
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.layout_.addWidget(self.id_label)
         self.layout_.addWidget(self.title, 1)
-        self.badge = QLabel()
-        self.badge.setStyleSheet("color:#6b7280;")
-        self.badge.hide()
+        sep = " · "
+        widest = max(self.tr("Photos: %1").replace("%1", "99"), self.tr("photo required"), key=len)
+        self.badge = PaintedText(text_width(self, "badge", widest + sep + self.tr("Note"),
+                                            self.tr("Photos: %1").replace("%1", "99") + sep + self.tr("Note"),
+                                            self.tr("photo required") + sep + self.tr("Note")))
+        self.badge.setObjectName("badge")
         self.layout_.addWidget(self.badge)
 
     def _title_text(self) -> str:
@@ -206,19 +257,19 @@ class ItemRow(QFrame):
             # %1, not %n: PySide's tr() gives up at the subclass for a %n string it cannot find there
             parts.append(self.tr("Photos: %1").replace("%1", str(photos)))
         if photo_missing:
-            parts.append("<span style='color:#c2410c'>" + self.tr("photo required") + "</span>")
+            parts.append(self.tr("photo required"))
         if note:
             parts.append(self.tr("Note"))
-        self.badge.setText(" · ".join(parts))
-        self.badge.setVisible(bool(parts))
-        self.badge.setToolTip(note)
+        self.badge.set_text(" · ".join(parts), "#c2410c" if photo_missing else "#6b7280")
+        if self.toolTip() != note:
+            self.setToolTip(note)
 
     def focus_target(self) -> QWidget:
         """The widget that takes the keyboard when this row becomes current."""
         return self
 
     def show_error(self, message: str | None) -> None:
-        self.setToolTip(message or "")
+        """Result rows refuse nothing inline; the editor's status line says why."""
 
     # -- painting and mouse ----------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -262,9 +313,9 @@ class ResultRow(ItemRow):
         self.segment = ResultSegment(item.results, lang)
         self.segment.picked.connect(self._picked)
         self.layout_.addWidget(self.segment)
-        self.chosen = QLabel()
+        labels = [RESULT_LABELS.get(r, {}).get(lang, r) for r in item.results]
+        self.chosen = PaintedText(text_width(self, "chosen:" + ",".join(labels), *labels))
         self.chosen.setObjectName("chosenResult")
-        self.chosen.setFixedWidth(self.fontMetrics().horizontalAdvance("资料确认符合") + 6)
         self.layout_.addWidget(self.chosen)
 
     def _picked(self, result: str) -> None:
@@ -277,8 +328,7 @@ class ResultRow(ItemRow):
         result = answer.result if answer else None
         self.segment.set_result(result)
         label = RESULT_LABELS.get(result or "", {}).get(self.lang, "")
-        self.chosen.setText(label)
-        self.chosen.setStyleSheet(f"color:{RESULT_COLOURS.get(result or '', '#333')};")
+        self.chosen.set_text(label, RESULT_COLOURS.get(result or "", "#333333"))
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
@@ -314,6 +364,8 @@ class _FieldRow(ItemRow):
             self.field.setEnabled(not read_only)
 
     def show_error(self, message: str | None) -> None:
+        if (message or "") == self.field.toolTip():
+            return  # restyling a field re-polishes it and relays the checklist out: only on a change
         self.field.setStyleSheet("border:2px solid #c62828;" if message else "")
         self.field.setToolTip(message or "")
 
@@ -340,8 +392,7 @@ class NumberRow(_FieldRow):
         self.limit = QLabel(" ".join(limits))
         self.limit.setStyleSheet("color:#6b7280;")
         self.layout_.addWidget(self.limit)
-        self.verdict = QLabel()
-        self.verdict.setMinimumWidth(70)
+        self.verdict = PaintedText(text_width(self, "verdict", *(result_text(r, self.lang) for r in RESULT_LABELS)))
         self.layout_.addWidget(self.verdict)
         return field
 
@@ -355,8 +406,7 @@ class NumberRow(_FieldRow):
         if not self.field.hasFocus() or self.field.text().strip() == value:
             self.field.setText(value)
         result = answer.result if answer else None
-        self.verdict.setText(result_text(result, self.lang))
-        self.verdict.setStyleSheet(f"color:{RESULT_COLOURS.get(result or '', '#333')};")
+        self.verdict.set_text(result_text(result, self.lang), RESULT_COLOURS.get(result or "", "#333333"))
 
 
 class TextRow(NumberRow):
@@ -368,7 +418,7 @@ class TextRow(NumberRow):
         field.textEdited.connect(lambda text: self.value_typed.emit(self.item.id, text))
         field.editingFinished.connect(lambda: self.value_committed.emit(self.item.id))
         self.layout_.addWidget(field)
-        self.verdict = QLabel()
+        self.verdict = PaintedText(0)
         return field
 
     def set_answer(self, answer: Answer | None) -> None:
@@ -410,11 +460,11 @@ class ActionRow(ItemRow):
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(lambda: self.action_requested.emit(item.id, item.type))
         self.layout_.addWidget(self.button)
-        self.value = QLabel()
+        self.value = PaintedText(160)
         self.layout_.addWidget(self.value)
 
     def set_answer(self, answer: Answer | None) -> None:
-        self.value.setText((answer.value if answer else None) or "")
+        self.value.set_text((answer.value if answer else None) or "")
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
@@ -431,16 +481,15 @@ class ParentRow(ItemRow):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.derived = QLabel()
-        self.derived.setMinimumWidth(90)
+        self.derived = PaintedText(text_width(self, "derived", *(result_text(r, lang) for r in RESULT_LABELS)),
+                                   bold=True)
         self.layout_.addWidget(self.derived)
 
     def _title_text(self) -> str:
         return self.item.label(self.lang)
 
     def set_derived(self, result: str | None) -> None:
-        self.derived.setText(result_text(result, self.lang))
-        self.derived.setStyleSheet(f"color:{RESULT_COLOURS.get(result or '', '#9aa0aa')}; font-weight:bold;")
+        self.derived.set_text(result_text(result, self.lang), RESULT_COLOURS.get(result or "", "#9aa0aa"))
 
 
 class SectionHeader(QLabel):
