@@ -128,7 +128,8 @@ def bench_kind(app: QApplication, folder: Path, kind: str, insert_ms: float, win
     gap.start()
     for item_id in ed.state.order:
         item = ed.template.items[item_id]
-        ed.set_current(item_id)
+        ed.set_current(item_id)  # as an arrow key would: its own event, then the loop runs
+        app.processEvents()
         if item.type != "result":
             continue
         target = QApplication.focusWidget() or ed.rows[item_id]
