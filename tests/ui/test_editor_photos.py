@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from test_editor_support import make_inspection, open_editor, sideways_jpeg, stored, wait_idle
 
 from ui.settings import Settings
@@ -117,3 +117,42 @@ def test_removing_the_required_photo_flags_the_item_again(qtbot, tmp_path: Path)
     ed.remove_photo(ed.state.photos["S1.3"][0]["id"])
     assert ed.rows["S1.3"].missing == "photo"
     assert stored(db, lambda s: s.attachments.for_inspection(iid)) == []
+
+
+def test_photo_and_signature_item_types(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """Templates may ask for a photo or a signature as an item of their own (docs/templates.md)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from qcity_desktop.checklists.templates import parse_template
+    from qcity_desktop.store.inspections import Inspections
+
+    template = parse_template({
+        "id": "scale-market-in-service", "version": 1, "kind": "scale", "title": "带照片和签名项的检查",
+        "rule": "scale_in_service", "sections": [{"id": "A", "title": "现场", "items": [
+            {"id": "A.1", "title": "秤体完好", "type": "result", "results": ["pass", "fail", "na"]},
+            {"id": "A.2", "title": "摊位全景照片", "type": "photo", "photo_required": True},
+            {"id": "A.3", "title": "见证人签名", "type": "signature"}]}]}, "test-template")
+    monkeypatch.setattr(Inspections, "template_of", lambda self, row: template)
+    db, iid = make_inspection(tmp_path, "scale")
+    ed = open_editor(qtbot, db, iid)
+    assert ed.rows["A.2"].button.text() and ed.rows["A.2"].missing == "photo"
+    ed.add_photo_bytes("A.2", sideways_jpeg((300, 200)), "stall.jpg")
+    qtbot.waitUntil(lambda: ed.rows["A.2"].missing is None, timeout=10000)
+
+    QTest.mouseClick(ed.rows["A.3"].button, Qt.MouseButton.LeftButton)
+    dialog = ed.item_signature_dialog
+    assert dialog.isVisible()
+    box = dialog.findChild(QWidget, "signature-item")
+    box.name.setText("赵六")
+    pad = box.pad
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, 40))
+    for x in range(30, 200, 10):
+        QTest.mouseMove(pad, QPoint(x, 40 + x % 30))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 50))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: (ed.state.answer("A.3") or None) is not None, timeout=10000)
+    assert ed.state.answer("A.3").value == "赵六"
+    kinds = {a["item_id"]: a["kind"] for a in stored(db, lambda s: s.attachments.for_inspection(iid))}
+    assert kinds == {"A.2": "photo", "A.3": "signature"}
+    assert ed.rows["A.3"].value.text() == "赵六"

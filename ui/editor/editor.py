@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from qcity_desktop.checklists.model import RESULT_LABELS, RESULT_SYMBOLS, Answer
 from qcity_desktop.checklists.rules.common import FAILING
-from qcity_desktop.errors import QCityError
+from qcity_desktop.errors import EnvironmentProblem, QCityError
 from qcity_desktop.store import open_store
 from ui.editor import jobs
 from ui.editor.detail import ItemDetail
 from ui.editor.finish import FinishActions
 from ui.editor.panel import LivePanel
-from ui.editor.photo_actions import PhotoActions
+from ui.editor.photo_actions import PhotoActions, present
 from ui.editor.rows import KEY_RESULTS, ItemRow, ParentRow, SectionHeader, make_row
 from ui.editor.state import MISSING_PHOTO, EditorState
 from ui.editor.undo import AnswerCommand
@@ -330,6 +330,13 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         self._busy = busy
         self._apply_status()
 
+    def refused(self, err: QCityError) -> None:
+        """Bad input or a locked record: the status line says why. A problem outside the program
+        (locked database, full disk) also gets the app's message box, since nothing was saved."""
+        self.show_message(str(err), error=True)
+        if isinstance(err, EnvironmentProblem):
+            present(err, self)
+
     def show_message(self, text: str, error: bool = False) -> None:
         colour = "#c62828" if error else "#4b5563"
         self.status_line.setStyleSheet(f"padding:3px 10px; color:{colour}; border-top:1px solid #d9dee6;")
@@ -499,7 +506,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
             stored = self.store.inspections.answer(self.inspection_id, item_id, **changes)
         except QCityError as err:
             self.rows[item_id].show_error(str(err))
-            self.show_message(str(err), error=True)
+            self.refused(err)
             return False
         self.rows[item_id].show_error(None)
         self.state.set_answer(item_id, stored)
@@ -539,7 +546,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
             if kwargs:
                 self.state.set_answer(item_id, self.store.inspections.answer(self.inspection_id, item_id, **kwargs))
         except QCityError as err:
-            self.show_message(str(err), error=True)
+            self.refused(err)
             return False
         if record_undo and _core(before) != _core(self.state.answer(item_id)):
             self.undo_stack.push(AnswerCommand(self.restore_answer, item_id, before, self.state.answer(item_id),
@@ -683,7 +690,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         try:
             self.store.findings.set_deadline(finding_id, iso)
         except QCityError as err:
-            self.show_message(str(err), error=True)
+            self.refused(err)
             return
         self.show_message(self.tr("Rectification deadline set to %1").replace("%1", iso))
 

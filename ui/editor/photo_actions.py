@@ -161,7 +161,7 @@ class PhotoActions:
         try:
             self.store.attachments.remove(attachment_id)
         except QCityError as err:
-            self.show_message(str(err), error=True)
+            self.refused(err)
             return
         item_id = a["item_id"] or ""
         self.state.photos[item_id] = [x for x in self.state.photos.get(item_id, []) if x["id"] != attachment_id]
@@ -221,5 +221,6 @@ class PhotoActions:
             dialog.accept()
 
         buttons.accepted.connect(save)
+        lay.activate()  # settle the size limits before the window exists
         dialog.open()
         self.item_signature_dialog = dialog
