@@ -109,6 +109,9 @@ def describe(err: BaseException) -> tuple[str, str, str]:
             return (translate("Errors", "Disk full"), text, translate("Errors", "Free some disk space, then try again. Nothing already saved is lost."))
         if "read-only" in low or "permission" in low:
             return (translate("Errors", "Database is read-only"), text, translate("Errors", "Check the file's permissions or copy it to a writable folder."))
+        if "is a folder" in low:
+            return (translate("Errors", "Database path is a folder"), text,
+                    translate("Errors", "Give the path of a database file (option --db or QCITY_DB), not a folder."))
         if "damaged" in low or "not a database" in low:
             return (translate("Errors", "Database damaged"), text,
                     translate("Errors", "Restore the latest backup or sync from the hub; keep the damaged file for support."))
@@ -136,11 +139,22 @@ def present_error(err: BaseException, parent: QWidget | None = None) -> None:
     if QApplication.instance() is None:
         print(f"{title}: {what}\n{todo}", file=sys.stderr)
         return
+    if any(b.text() == what and b.isVisible() for b in _open_boxes):
+        return  # the same problem is already on screen (e.g. every list hit the same locked file)
     box = QMessageBox(QMessageBox.Icon.Warning, title, what, QMessageBox.StandardButton.Ok, parent or _active_window())
     box.setObjectName("errorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     if todo:
         box.setInformativeText(todo)
-    box.open() if _in_test_mode() else box.exec()
+    _open_boxes.append(box)
+    box.finished.connect(lambda _r, b=box: _open_boxes.remove(b) if b in _open_boxes else None)
+    if _in_test_mode():
+        box.open()
+    else:
+        box.exec()
+
+
+_open_boxes: list[QMessageBox] = []
 
 
 def _active_window() -> QWidget | None:

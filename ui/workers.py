@@ -217,7 +217,9 @@ class DbWorker(QObject):
                 return
             handler = job.on_error or _default_error_handler
             if handler is None:
-                raise err
+                from ui.errors import present_error
+
+                handler = present_error
             handler(err)
         finally:
             self._finish()
