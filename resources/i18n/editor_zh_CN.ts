@@ -57,6 +57,10 @@
 <context>
     <name>InspectionEditor</name>
     <message>
+        <source>Signed inspections can be viewed but not changed.</source>
+        <translation>已签署的检验记录只能查看，不能修改。</translation>
+    </message>
+    <message>
         <source>Every answer is saved as you go; there is no Save button.</source>
         <translation>每个答案都会即时自动保存，无需点击“保存”。</translation>
     </message>

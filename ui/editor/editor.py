@@ -114,7 +114,8 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         first = self.state.next_missing(None) or (self.state.order[0] if self.state.order else None)
         if first:
             self.set_current(first, focus=False)
-        self.show_message(self.tr("Every answer is saved as you go; there is no Save button."))
+        self.show_message(self.tr("Signed inspections can be viewed but not changed.") if self.read_only
+                          else self.tr("Every answer is saved as you go; there is no Save button."))
         self.request_evaluation()
         try:
             from ui.errors import register_flush_hook
@@ -188,7 +189,8 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         """The keys, always in view: inspectors learn them from the screen, not a manual."""
         results = []
         for n, r in enumerate(("pass", "fail", "na", "not_tested", "doc_pass", "rectified"), start=1):
-            if any(r in self.template.items[i].results for i in self.state.order):
+            if any(r in self.template.items[i].results for i in self.state.order
+                   if self.template.items[i].type == "result"):
                 label = RESULT_LABELS[r].get(self.lang, r)
                 results.append(f"<b>{n}</b> {RESULT_SYMBOLS[r]}{label}")
         keys = [self.tr("<b>↑↓</b> move"), "  ".join(results), self.tr("<b>Enter</b> next"),
