@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_editor_support import focused, make_inspection, open_editor, press, stored_answers, wait_idle
@@ -228,3 +229,33 @@ def test_jgj59_deduction_clauses_are_stored_and_scored(qtbot, tmp_path: Path) ->
     press(ed, Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus)
     cid = row.data(0, Qt.ItemDataRole.UserRole)
     assert stored_answers(db, iid)[counted].clauses == {cid: 2}
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")  # offscreen top-level
+def test_main_window_opens_the_real_editor_and_closing_it_keeps_everything(qtbot, tmp_path: Path) -> None:
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from ui.workers import DbWorker
+
+    db, iid = make_inspection(tmp_path, "scale")
+    ctx = AppContext(db, Settings(inspector_name="张伟"), DbWorker(db))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        ed = win.open_inspection(iid)
+        qtbot.waitUntil(lambda: ed.evaluation is not None, timeout=5000)
+        assert "张记水果摊" in ed.windowTitle()
+        ed.activateWindow()
+        qtbot.waitUntil(lambda: focused() is not None and ed.isAncestorOf(focused()), timeout=5000)
+        press(ed, Qt.Key.Key_1)
+        ed.set_current("S2.2-m1")
+        press(ed, "3.5")                             # typed, then the window is closed at once
+        ed.close()                                   # WA_DeleteOnClose: the shell deletes it
+        qtbot.waitUntil(lambda: iid not in win.editors, timeout=5000)
+        answers = stored_answers(db, iid)
+        assert answers["S1.1"].result == "pass" and answers["S2.2-m1"].value == "3.5"
+    finally:
+        win.close()
+        ctx.close_workers()

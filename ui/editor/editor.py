@@ -124,7 +124,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         except ImportError:  # pragma: no cover
             pass
         # deleted with its parent (a closed tab) without a closeEvent: still stop the thread
-        self.destroyed.connect(partial(_release, self.worker, self.store, self.flush))
+        self.destroyed.connect(partial(_release, self.worker, self.store))
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -723,7 +723,7 @@ class InspectionEditor(PhotoActions, FinishActions, QWidget):
         except ImportError:  # pragma: no cover
             pass
         self.close_photo_viewer()
-        _release(self.worker, self.store, None)
+        _release(self.worker, self.store)
 
 
 def _core(a: Answer | None) -> tuple[Any, ...] | None:
@@ -731,7 +731,7 @@ def _core(a: Answer | None) -> tuple[Any, ...] | None:
     return None if a is None else (a.result, a.value, a.deduction, tuple(sorted((a.clauses or {}).items())))
 
 
-def _release(worker: DbWorker, store: Any, flush: Any, *_args: Any) -> None:
+def _release(worker: DbWorker, store: Any, *_args: Any) -> None:
     """Stop the worker thread and close the GUI connection (idempotent)."""
     worker.close()
     try:
