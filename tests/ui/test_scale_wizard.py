@@ -339,3 +339,35 @@ def test_keys_discard_skip_and_resume_after_the_window_is_closed(qtbot, page, db
     assert again.run.step.id == "as_found-4" and len(again.run.session.readings) == 3
     assert again.steps_panel.table.rowCount() == 3
     again.shutdown()
+
+
+def test_the_wizard_speaks_chinese_with_its_own_catalogue(qtbot, db) -> None:  # noqa: ANN001
+    """Chinese is the default UI language: every tr() string of the wizard has its translation."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    root = Path(__file__).resolve().parents[2]
+    ts = root / "resources" / "i18n" / "scale_wizard_zh_CN.ts"
+    sources = {}
+    for msg in ET.parse(ts).getroot().iter("message"):
+        tr = msg.find("translation")
+        assert tr is not None and tr.get("type") != "unfinished" and (tr.text or "").strip(), msg.findtext("source")
+        sources[msg.findtext("source") or ""] = tr.text
+    pattern = re.compile(r'\.tr\(\s*"((?:[^"\\]|\\.)*)"')
+    for path in sorted((root / "ui" / "scale_wizard").glob("*.py")):
+        for first in pattern.findall(path.read_text(encoding="utf-8")):
+            assert any(s.startswith(first) for s in sources), f"{path.name}: {first!r} is not in {ts.name}"
+    translator = QTranslator()
+    assert translator.load(str(ts.with_suffix(".qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        page = ScaleWizardPage(str(db["path"]), Settings())
+        qtbot.addWidget(page)
+        assert page.result_panel.write_button.text() == "写入检查记录"
+        assert page.steps_panel.capture_button.text() == "记录  [空格]"
+        assert page.title.text() == "计价秤检测向导"
+        page.shutdown()
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -56,6 +56,11 @@ class LiveReading(QFrame):
         self.unit.setFont(ufont)
         self.state_text = QLabel("")
         self.state_text.setObjectName("liveState")
+        self.state_text.setWordWrap(True)
+        sfont = QFont(self.state_text.font())
+        sfont.setPointSizeF(sfont.pointSizeF() * 1.25)
+        sfont.setBold(True)
+        self.state_text.setFont(sfont)
         self.detail = QLabel("")
         self.detail.setObjectName("liveDetail")
         self.detail.setStyleSheet("color: palette(mid);")
@@ -63,6 +68,7 @@ class LiveReading(QFrame):
         top.addWidget(self.light, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.value, 1)
         top.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignBottom)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.state_text)
@@ -116,6 +122,10 @@ class LiveReading(QFrame):
         if self._problem:
             self._problem = ""
             self.value.setStyleSheet("")
+
+    @property
+    def has_problem(self) -> bool:
+        return bool(self._problem)
 
     @property
     def light_state(self) -> str:

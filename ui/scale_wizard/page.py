@@ -294,15 +294,17 @@ class ScaleWizardPage(StepActions, QWidget):
         if status == "connected":
             self.show_message(self.tr("Connected: {0}").format(self.link.describe()), "ok")
             return
-        if status in ("disconnected", "no-signal", "stale") or (status == "connecting" and self.link.last is None):
-            for live in (self.connect_panel.live, self.steps_panel.live):
-                live.show_problem(texts.get(status, status), keep_value=status == "stale")
+        lives = (self.connect_panel.live, self.steps_panel.live)
+        if status in ("disconnected", "no-signal", "stale"):
+            for live in lives:  # the last value stays, greyed, so the inspector sees what it was
+                live.show_problem(texts[status])
         elif status == "stopped":
-            for live in (self.connect_panel.live, self.steps_panel.live):
+            for live in lives:
                 live.show_idle()
         elif status in texts:
-            for live in (self.connect_panel.live, self.steps_panel.live):
-                live.state_text.setText(texts[status])
+            for live in lives:
+                if not live.has_problem:  # "reconnecting…" stays while the retries run
+                    live.state_text.setText(texts[status])
 
     # -- the test -----------------------------------------------------------------------------
     def start_test(self) -> None:
@@ -361,7 +363,8 @@ class ScaleWizardPage(StepActions, QWidget):
             item = template.items.get(item_id)
             title = item.label(self.lang) if item is not None else item_id
             if "value" in answer:
-                rows.append((item_id, title, str(answer["value"]), None))
+                unit = f" {item.unit}" if item is not None and item.unit else ""
+                rows.append((item_id, title, f"{answer['value']}{unit}", None))
             else:
                 ok = answer.get("result") == "pass"
                 text = (self.tr("pass") if ok else self.tr("FAIL")) + (f" — {answer['note']}" if answer.get("note") else "")

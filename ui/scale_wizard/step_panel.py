@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -115,20 +114,25 @@ class StepPanel(QWidget):
         self.change_point.setObjectName("changePointMode")
         self.labels: dict[str, QLabel] = {k: QLabel() for k in ("display", "key", "added", "manual", "price", "amount",
                                                                 "reason")}
-        inputs = QGridLayout()
+        inputs = QHBoxLayout()
         pairs = [("display", self.display_edit), ("key", self.key_edit), ("added", self.added_edit),
                  ("manual", self.manual_edit), ("price", self.price_edit), ("amount", self.amount_edit),
                  ("reason", self.reason_box)]
-        for col, (name, widget) in enumerate(pairs):
-            inputs.addWidget(self.labels[name], 0, col)
+        self._boxes: dict[str, QWidget] = {}
+        for name, widget in pairs:
+            box = QWidget()  # label above field; hiding the box closes the gap
+            col = QVBoxLayout(box)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.addWidget(self.labels[name])
             if name == "display":  # the one-tap "customer display = serial value" sits by its field
                 cell = QHBoxLayout()
                 cell.addWidget(widget, 1)
                 cell.addWidget(self.same_button)
-                inputs.addLayout(cell, 1, col)
+                col.addLayout(cell)
             else:
-                inputs.addWidget(widget, 1, col)
-            inputs.setColumnStretch(col, 2 if name == "display" else 1)
+                col.addWidget(widget)
+            self._boxes[name] = box
+            inputs.addWidget(box, 2 if name in ("display", "reason") else 1)
         self._inputs = dict(pairs)
 
         self.capture_button = big_button()
@@ -246,11 +250,8 @@ class StepPanel(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
     def show_inputs(self, visible: set[str]) -> None:
-        for name, widget in self._inputs.items():
-            on = name in visible or name == "reason"
-            widget.setVisible(on)
-            self.labels[name].setVisible(on)
-        self.same_button.setVisible("display" in visible)
+        for name, box in self._boxes.items():
+            box.setVisible(name in visible or name == "reason")
 
     def set_steps(self, rows: list[tuple[str, str, str]], current: str | None) -> None:
         """rows: (step id, text, state) with state pass/fail/skipped/partial/todo."""
