@@ -179,10 +179,13 @@ def test_failed_c_items_become_findings_with_deadlines(tmp_path: Path) -> None:
     assert all(f["deadline"] and f["status"] == "open" for f in findings)
     assert "监护使用" in store.inspections.document(iid)["evaluation"]["remarks"][0]
     assert store.inspections.row(iid)["remark"] == ""        # the inspector's own remark stays theirs
-    # fixing one answer and completing again drops its finding
+    # the inspector agrees a deadline with the site; fixing one answer and completing again
+    # drops that item's finding and keeps the agreed deadline of the other
+    other = next(f for f in findings if f["item_id"] == "3.11")
+    store.findings.set_deadline(other["id"], "2027-01-15")
     store.inspections.answer(iid, "2.5", result="pass")
     store.inspections.complete(iid)
-    assert [f["item_id"] for f in store.findings.for_inspection(iid)] == ["3.11"]
+    assert [(f["item_id"], f["deadline"]) for f in store.findings.for_inspection(iid)] == [("3.11", "2027-01-15")]
 
 
 def test_completing_with_unanswered_required_items_is_refused(tmp_path: Path) -> None:

@@ -25,8 +25,8 @@ class Findings:
             "SELECT id FROM findings WHERE inspection_id = ? AND item_id = ?", (inspection_id, item_id)
         ).fetchone()
         if existing:
-            self.store.update("findings", existing[0], {"description": description, "rule": rule, "severity": severity,
-                                                        "deadline": deadline})
+            # keep a deadline the inspector already set (or agreed with the site) when completing again
+            self.store.update("findings", existing[0], {"description": description, "rule": rule, "severity": severity})
             return existing[0]
         fid = new_id()
         self.store.insert("findings", {"id": fid, "inspection_id": inspection_id, "item_id": item_id,
