@@ -55,8 +55,13 @@ def first_start_job(store: Any) -> dict[str, int] | None:
     return result
 
 
-def build(argv: Sequence[str], app: QApplication | None = None) -> tuple[QApplication, MainWindow, AppContext]:
-    """Everything up to a shown main window; the caller runs the event loop (tests and benchmarks too)."""
+def build(argv: Sequence[str], app: QApplication | None = None,
+          exit_on_failure: bool = False) -> tuple[QApplication, MainWindow, AppContext]:
+    """Everything up to a shown main window; the caller runs the event loop (tests and benchmarks too).
+
+    With ``exit_on_failure`` an unusable database (locked, damaged, a folder) ends the event loop
+    with exit code 3 once the user has read the message.
+    """
     args = parse_args(argv[1:])
     log_file = setup_logging()
     settings = Settings.load()
@@ -74,7 +79,8 @@ def build(argv: Sequence[str], app: QApplication | None = None) -> tuple[QApplic
 
     def probe_failed(err: BaseException) -> None:
         present_error(err, window)
-        app.exit(3)
+        if exit_on_failure:
+            app.exit(3)
 
     if first:
         worker.submit(first_start_job, lambda result: ctx.dataChanged.emit() if result else None, probe_failed)
@@ -87,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     install_excepthook()
     set_default_error_handler(present_error)
-    app, window, ctx = build(argv)
+    app, window, ctx = build(argv, exit_on_failure=True)
     try:
         return app.exec()
     finally:
