@@ -229,3 +229,104 @@ def same_rows(a: dict[tuple[str, str], dict[str, Any]], b: dict[tuple[str, str],
 def run_sync_cli(db: Path, hub: str, token: str, *extra: str, timeout: float = 300) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "qcity_desktop", "--db", str(db), "sync", "--hub", hub, "--token", token, *extra]
     return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+class FlakyProxy:
+    """A TCP proxy in front of the hub that cuts connections at random points (a bad mobile link).
+
+    Each accepted connection gets a byte budget: some are unlimited, the others are reset (RST)
+    after a random number of bytes in either direction — in the middle of a request or a reply.
+    """
+
+    def __init__(self, upstream_port: int, drop_ratio: float = 0.4, max_bytes: int = 400_000, seed: int = 7) -> None:
+        import random
+        import threading
+
+        self.upstream_port = upstream_port
+        self.drop_ratio = drop_ratio
+        self.max_bytes = max_bytes
+        self.rnd = random.Random(seed)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.dropped = 0
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        import threading
+
+        self.sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            budget = None if self.rnd.random() >= self.drop_ratio else self.rnd.randint(1, self.max_bytes)
+            threading.Thread(target=self._pipe_pair, args=(client, budget), daemon=True).start()
+
+    def _pipe_pair(self, client: socket.socket, budget: int | None) -> None:
+        import struct
+        import threading
+
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            client.close()
+            return
+        state = {"left": budget, "closed": False}
+        lock = threading.Lock()
+
+        def reset() -> None:
+            with lock:
+                if state["closed"]:
+                    return
+                state["closed"] = True
+            for s in (client, upstream):
+                try:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.shutdown(socket.SHUT_RDWR)   # wakes the other pump blocked in recv() on it
+                except OSError:
+                    pass
+                s.close()
+
+        def pump(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    with lock:
+                        if state["left"] is not None:
+                            if len(data) >= state["left"]:
+                                data = data[:state["left"]]
+                                state["left"] = 0
+                            else:
+                                state["left"] -= len(data)
+                        cut = state["left"] == 0
+                    if data:
+                        dst.sendall(data)
+                    if cut:
+                        self.dropped += 1
+                        break
+            except OSError:
+                pass
+            reset()
+
+        t = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+        t.start()
+        pump(client, upstream)
+        t.join(5)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.sock.close()

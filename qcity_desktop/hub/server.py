@@ -55,7 +55,7 @@ def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url
     actual_port = sock.getsockname()[1]
     app = create_app(hub)
     config = uvicorn.Config(app, log_level=log_level, ssl_certfile=certfile, ssl_keyfile=keyfile,
-                            timeout_keep_alive=30, access_log=False, limit_concurrency=4000, backlog=2048)
+                            timeout_keep_alive=30, access_log=False, timeout_graceful_shutdown=10, limit_concurrency=4000, backlog=2048)
     server = uvicorn.Server(config)
     scheme = "https" if certfile else "http"
     backend = "PostgreSQL" if database_url else f"SQLite ({Path(data_dir) / 'hub.db'})"

@@ -68,6 +68,10 @@ class HubClient:
         for attempt in range(attempts):
             try:
                 resp = self.http.request(method, path, **kw)
+            except httpx.ConnectError as err:
+                last = _describe(err)
+                if attempt >= 2:        # nobody listening: the hub is down or we are offline
+                    break
             except TRANSIENT as err:
                 last = _describe(err)
             else:
