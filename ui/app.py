@@ -7,14 +7,14 @@ keeps the cold start close to a bare Qt window even on a database of 100,000 ins
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.context import AppContext
 from ui.errors import install_excepthook, present_error, setup_logging
@@ -26,11 +26,17 @@ from ui.workers import DbWorker, set_default_error_handler
 log = logging.getLogger("qcity")
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="qcity-desktop", description="QCity Inspector desktop app")
-    parser.add_argument("--db", help="database file (default: $QCITY_DB or the user data folder)")
-    args, _qt_args = parser.parse_known_args(list(argv))
-    return args
+def parse_args(argv: Sequence[str]) -> dict[str, str | None]:
+    """``--db FILE`` (or ``--db=FILE``); other arguments are left to Qt. No argparse: it costs
+    start-up time for one option."""
+    db: str | None = None
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            db = args[i + 1]
+        elif arg.startswith("--db="):
+            db = arg.split("=", 1)[1]
+    return {"db": db}
 
 
 def database_path(arg: str | None) -> Path:
@@ -55,6 +61,23 @@ def first_start_job(store: Any) -> dict[str, int] | None:
     return result
 
 
+class _StartAfterFirstPaint(QObject):
+    def __init__(self, window: QWidget, worker: DbWorker) -> None:
+        super().__init__(window)
+        self._worker = worker
+        window.installEventFilter(self)
+        QTimer.singleShot(500, self._start)  # in case no paint comes (minimised, no display)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._start)
+        return False
+
+    def _start(self) -> None:
+        self._worker.start()
+
+
 def build(argv: Sequence[str], app: QApplication | None = None,
           exit_on_failure: bool = False) -> tuple[QApplication, MainWindow, AppContext]:
     """Everything up to a shown main window; the caller runs the event loop (tests and benchmarks too).
@@ -69,13 +92,16 @@ def build(argv: Sequence[str], app: QApplication | None = None,
     app.setApplicationName("QCityInspector")
     app.setApplicationDisplayName("QCity Inspector")
     install_language(settings.language)
-    path = database_path(args.db)
+    path = database_path(args["db"])
     first = not path.exists()
     log.info("starting on %s (log %s)%s", path, log_file, " — first start" if first else "")
-    worker = DbWorker(str(path), "db")
+    # The worker starts after the window's first paint: opening the store and its first queries run
+    # Python code that would otherwise share the interpreter lock with building the window.
+    worker = DbWorker(str(path), "db", start=False)
     ctx = AppContext(str(path), settings, worker)
     window = MainWindow(ctx)
     window.show()
+    _StartAfterFirstPaint(window, worker)
 
     def probe_failed(err: BaseException) -> None:
         present_error(err, window)

@@ -8,6 +8,7 @@ open in their own windows (the checklist editor from ``ui.editor``), one per ins
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 from collections.abc import Callable
@@ -100,8 +101,9 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("dbPath")
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingChanges")
-        self.statusBar().addWidget(self.db_label, 1)
-        self.statusBar().addPermanentWidget(self.pending_label)
+        bar = self.statusBar()
+        bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.pending_label)
 
         # template titles are read from files: on the worker, before any list asks for them
         ctx.worker.submit(lambda _store: load_template_titles())
@@ -262,10 +264,8 @@ class MainWindow(QMainWindow):
 
     def _preview_factory(self) -> Callable[..., None] | None:
         """Report preview, when the reports part is installed: render on the worker, show the PDF."""
-        try:
-            from ui.report_preview import ReportPreview
-        except ImportError:
-            return None
+        if importlib.util.find_spec("ui.report_preview") is None:
+            return None  # QtPdf is heavy: the preview module is imported when a preview is asked for
 
         def preview(inspection_id: str, kind: str = "report") -> None:
             language, paper = self.ctx.settings.lang, self.ctx.settings.report.paper.lower()
@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
                 return render_for_store(store, inspection_id, kind, lang=language, paper=paper), f"{number}-{kind}.pdf"
 
             def show(result: tuple[bytes, str]) -> None:
+                from ui.report_preview import ReportPreview
+
                 widget = ReportPreview(None)
                 widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
                 widget.setWindowTitle(result[1])

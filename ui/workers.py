@@ -98,7 +98,7 @@ class DbWorker(QObject):
     idle = Signal()
 
     def __init__(self, store_path: str, name: str = "db", opener: Callable[[str], Any] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, start: bool = True) -> None:
         super().__init__(parent)
         self.store_path = store_path
         self.name = name
@@ -112,7 +112,13 @@ class DbWorker(QObject):
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=f"qcity-{name}", daemon=True)
         self._closed = False
-        self._thread.start()
+        if start:
+            self._thread.start()
+
+    def start(self) -> None:
+        """Start the thread (jobs submitted before wait in the queue); a no-op when running."""
+        if not self._thread.is_alive() and not self._closed and self._thread.ident is None:
+            self._thread.start()
 
     # -- GUI-thread API --------------------------------------------------------------------
     def submit(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None] | None = None,
@@ -138,6 +144,8 @@ class DbWorker(QObject):
             return
         self._closed = True
         self._queue.put(None)
+        if self._thread.ident is None:
+            return
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.warning("worker %s did not stop within %.0f s", self.name, timeout)

@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from qcity_desktop.errors import EnvironmentProblem, StateError
 from qcity_desktop.store.migrations import apply_migrations, check_version
 
@@ -69,7 +67,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self._db: Any = None
         self._depth = 0
         self._owner = threading.get_ident()
         row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
@@ -95,6 +93,15 @@ class Store:
         from qcity_desktop.store.references import References
 
         self.references = References(self)
+
+    @property
+    def db(self) -> Any:
+        """The sqlite_utils view of the connection, imported on first use (it costs ~60 ms at start-up)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager

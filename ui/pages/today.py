@@ -9,7 +9,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from qcity_desktop.store.browse import due_by_date, open_work
 from ui.context import AppContext
 from ui.labels import days_text, due_label, kind_label, local_time, status_label, template_title
 from ui.models.rows import Column, RowsModel
@@ -21,6 +20,8 @@ _AMBER = QBrush(QColor("#8a5a00"))
 
 def load_due(store: Any, today: date, within_days: int) -> list[dict[str, Any]]:
     """The due list from the schedule when it is available, else from the registered due dates."""
+    from qcity_desktop.store.browse import due_by_date
+
     try:
         from qcity_desktop.store.due import due_items
     except ImportError:
@@ -35,6 +36,12 @@ def load_due(store: Any, today: date, within_days: int) -> list[dict[str, Any]]:
     return [{"subject_id": r["id"], "subject_name": r["name"], "subject_kind": r["kind"], "what": "next_due",
              "due_date": r["next_due"][:10], "days_left": r["days_left"], "detail": "", "address": r["address"],
              "district": r["district"], "inspection_id": None} for r in due_by_date(store, today, within_days)]
+
+
+def load_open_work(store: Any) -> list[dict[str, Any]]:
+    from qcity_desktop.store.browse import open_work
+
+    return open_work(store)
 
 
 def _days_brush(row: dict[str, Any]) -> QBrush | None:
@@ -137,7 +144,7 @@ class TodayPage(QWidget):
         within = self.ctx.settings.due_within_days
         today = date.today()
         self.ctx.worker.submit(lambda store: load_due(store, today, within), self._due_arrived, owner=self)
-        self.ctx.worker.submit(lambda store: open_work(store), self.work_model.set_rows, owner=self)
+        self.ctx.worker.submit(load_open_work, self.work_model.set_rows, owner=self)
 
     def _due_arrived(self, rows: list[dict[str, Any]]) -> None:
         rows.sort(key=lambda r: (r["due_date"], r["subject_name"]))
