@@ -8,6 +8,9 @@ pool so one big push never stalls blob uploads or the change feed.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
@@ -21,24 +24,28 @@ from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
 from qcity_desktop.hub.ingest import parse_batch
 from qcity_desktop.hub.service import MAX_PAGE, Hub
-from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, is_sha256
+from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
 
 MAX_PUSH_BYTES = 64 * 1024 * 1024
 MAX_BUNDLE_BYTES = 4 * 1024 * 1024 * 1024
 SHA_PATTERN = "^[0-9a-f]{64}$"
+COLUMN_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 
 _CHANGE_SCHEMA = {
     "type": "object",
-    "required": ["t", "id", "hlc"],
+    "required": ["t", "id", "hlc", "body"],
     "properties": {
-        "t": {"type": "string", "description": "table: subjects, templates, inspections, answers, measurements, "
-                                               "attachments, signatures, findings, issued_numbers, audit_log"},
+        "t": {"type": "string", "enum": [t.name for t in TABLES], "description": "the table the row belongs to"},
         "id": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LEN},
         "op": {"type": "string", "enum": ["upsert", "delete"], "default": "upsert"},
         "hlc": {"type": "string", "pattern": r"^\d{15}\.\d{9}$", "description": "hybrid logical clock of the write"},
-        "base": {"type": ["integer", "null"], "minimum": 1, "description": "hub version this edit is based on"},
+        "base": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**62 - 1,
+                 "description": "hub version this edit is based on"},
         "final": {"type": "boolean", "description": "the row belongs to an inspection signed on the device"},
-        "body": {"type": ["object", "null"], "description": "the row's columns (text, numbers or null)"},
+        "body": {"type": "object", "minProperties": 1, "maxProperties": 200,
+                 "propertyNames": {"pattern": COLUMN_PATTERN},
+                 "additionalProperties": {"type": ["string", "integer", "number", "null"]},
+                 "description": "the row's columns (text, numbers or null); ignored with op 'delete'"},
     },
 }
 _PUSH_SCHEMA = {
@@ -199,11 +206,23 @@ def create_app(hub: Hub) -> FastAPI:
         """Import a signed offline bundle written by ``qcity bundle export`` (a USB stick from a site)."""
         from qcity_desktop.sync.bundle import BundleError, import_into_hub
 
-        data = await _read_body(request, MAX_BUNDLE_BYTES)
+        tmp_dir = hub.data_dir / "tmp"
+        tmp_dir.mkdir(exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="bundle-", suffix=".zip", dir=tmp_dir)
         try:
-            return await run_in_threadpool(import_into_hub, hub, data, u)
-        except BundleError as err:
-            raise HTTPException(422, str(err)) from None
+            size = 0
+            with os.fdopen(fd, "wb") as fh:   # streamed to disk: a bundle may hold gigabytes of photos
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > MAX_BUNDLE_BYTES:
+                        raise HTTPException(413, f"bundle larger than {MAX_BUNDLE_BYTES} bytes")
+                    fh.write(chunk)
+            try:
+                return await run_in_threadpool(import_into_hub, hub, FsPath(name), u)
+            except BundleError as err:
+                raise HTTPException(422, str(err)) from None
+        finally:
+            os.unlink(name)
 
     @app.post("/v1/diag/sink", tags=["service"], openapi_extra={
         "requestBody": {"required": False, "content": {"application/octet-stream": {"schema": {

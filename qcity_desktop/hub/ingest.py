@@ -18,6 +18,7 @@ the rows, so a batch may create an inspection, its answers and sign it.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ from qcity_desktop.sync.protocol import (
 )
 
 NUMBER_COLUMNS = ("report_no", "certificate_no")
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 class PushError(ValueError):
@@ -110,6 +112,8 @@ def parse_batch(payload: Any) -> tuple[str, list[Change]]:
         if not isinstance(hlc, str) or not is_hlc(hlc):
             raise PushError(f"{where}.hlc must look like 000001700000000.000000000")
         base = ch.get("base")
+        if isinstance(base, float) and base.is_integer():
+            base = int(base)   # 24.0 is the JSON number 24
         if base is not None and (not isinstance(base, int) or isinstance(base, bool) or not 0 < base < 2**62):
             raise PushError(f"{where}.base must be a positive whole number or null")
         body = ch.get("body")
@@ -117,7 +121,7 @@ def parse_batch(payload: Any) -> tuple[str, list[Change]]:
             if not isinstance(body, dict) or not body:
                 raise PushError(f"{where}.body must be a non-empty object")
             for k, v in body.items():
-                if len(k) > 64 or not k.isidentifier():
+                if not _COLUMN.match(k):
                     raise PushError(f"{where}.body: bad column name {k[:40]!r}")
                 if isinstance(v, bool) or not (v is None or isinstance(v, (str, int, float))):
                     raise PushError(f"{where}.body.{k}: values must be text, numbers or null")
