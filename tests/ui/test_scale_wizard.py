@@ -371,3 +371,33 @@ def test_the_wizard_speaks_chinese_with_its_own_catalogue(qtbot, db) -> None:  #
         page.shutdown()
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_a_draft_is_created_for_a_chosen_scale_and_ports_show_their_usb_identity(qtbot, page, db) -> None:  # noqa: ANN001
+    from qcity_desktop.devices.transport import PortInfo
+
+    c = page.connect_panel
+    c.subject_box.setEditText(c.subject_box.itemText(0))
+    qtbot.mouseClick(c.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: c.inspection_box.count() == 3, timeout=5000)
+    new_id = c.inspection_box.currentData()
+    assert new_id and new_id != db["inspection"]
+    qtbot.waitUntil(lambda: page._subject is not None and page._subject["id"] == db["subject"])
+    store = open_store(db["path"])
+    try:
+        row = store.inspections.row(new_id)
+        assert (row["status"], row["template_id"], row["inspectors"]) == ("draft", "scale-market-in-service", ["张伟"])
+    finally:
+        store.close()
+
+    c.set_ports([PortInfo(device="/dev/ttyUSB0", description="USB Serial", hwid="USB VID:PID=1a86:7523",
+                          vid="1a86", pid="7523", serial_number=None, manufacturer="QinHeng", product=None,
+                          location="1-1", chip="WCH CH340")])
+    assert c.port_box.itemText(0) == "/dev/ttyUSB0 — USB Serial [1a86:7523 WCH CH340]"
+    c.port_box.setCurrentIndex(0)
+    assert c.port() == "/dev/ttyUSB0"
+    c.port_box.setEditText("/dev/serial/by-id/usb-scale")          # typed paths work too
+    assert c.port() == "/dev/serial/by-id/usb-scale"
+    # touch: finger-sized buttons that never steal Space from the step page
+    for button in (c.connect_button, c.start_button, page.steps_panel.capture_button, page.result_panel.write_button):
+        assert button.minimumHeight() >= 48 and button.focusPolicy() == Qt.FocusPolicy.NoFocus

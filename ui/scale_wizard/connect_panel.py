@@ -187,7 +187,8 @@ class ConnectPanel(QWidget):
     def set_subjects(self, rows: list[dict[str, Any]]) -> None:
         self.subject_box.clear()
         for r in rows:
-            self.subject_box.addItem(f"{r['name']} ({r.get('code') or r['id'][:8]})", r["id"])
+            serial = (r.get("data") or {}).get("serial_no") or r["id"][:8]
+            self.subject_box.addItem(f"{r['name']} ({serial})", r["id"])
         self.subject_box.setCurrentIndex(-1)
         self.subject_box.setEditText("")
 

@@ -13,7 +13,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -119,6 +119,9 @@ class ScaleWizardPage(StepActions, QWidget):
         r.openRequested.connect(self.open_in_editor)
         self.retranslate()
         self._show(self.connect_panel)
+        app = QCoreApplication.instance()
+        if app is not None:  # a child page gets no closeEvent when the main window closes
+            app.aboutToQuit.connect(self.shutdown)
 
     # -- the shell's page protocol ------------------------------------------------------------
     def activate(self) -> None:
@@ -436,6 +439,7 @@ class ScaleWizardPage(StepActions, QWidget):
             panel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def retranslate(self) -> None:
+        self.lang = getattr(self.settings, "lang", "zh") or "zh"  # the core's zh/en step titles follow
         self.title.setText(self.tr("Scale test"))
         self._show(self.stack.currentWidget())
         if self.run is not None and self.stack.currentWidget() is self.steps_panel:
