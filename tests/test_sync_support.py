@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -134,7 +135,8 @@ class HubProcess:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"hub exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
-                httpx.get(f"{self.url}/v1/health", timeout=1, verify=os.environ.get("QCITY_HUB_CA") or True)
+                ca = os.environ.get("QCITY_HUB_CA")
+                httpx.get(f"{self.url}/v1/health", timeout=1, verify=ssl.create_default_context(cafile=ca) if ca else True)
                 return
             except httpx.HTTPError:
                 time.sleep(0.05)

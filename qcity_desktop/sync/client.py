@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import ssl
 import time
 from typing import Any
 
@@ -35,7 +36,7 @@ class HubRefused(QCityError):
 
 class HubClient:
     def __init__(self, url: str, token: str | None, timeout: float = 60.0, retries: int = 6,
-                 verify: bool | str | None = None) -> None:
+                 verify: bool | str | ssl.SSLContext | None = None) -> None:
         self.url = normalise_url(url)
         if not self.url.startswith(("http://", "https://")):
             raise QCityError(f"hub address {url!r} must start with http:// or https://")
@@ -43,6 +44,11 @@ class HubClient:
         self.retries = retries
         if verify is None:
             verify = os.environ.get("QCITY_HUB_CA") or True
+        if isinstance(verify, str):   # the bureau's own CA or a self-signed hub certificate
+            try:
+                verify = ssl.create_default_context(cafile=verify)
+            except (OSError, ssl.SSLError) as err:
+                raise QCityError(f"cannot use the hub certificate {verify}: {err}") from None
         headers = {"User-Agent": f"qcity/{__version__}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"

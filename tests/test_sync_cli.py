@@ -1,0 +1,173 @@
+"""The sync, hub and bundle commands as a user runs them: real processes, real files, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_sync_support import ROOT, HubProcess, device_rows, env, free_port, run_sync_cli, same_rows
+
+from qcity_desktop.demo import seed_demo
+from qcity_desktop.store import open_store
+
+
+def qcity(*args: str, db: Path | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "qcity_desktop", *(["--db", str(db)] if db else []), *args]
+    return subprocess.run(cmd, env={**env(), **(extra_env or {})}, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    proc = HubProcess(tmp_path / "hub").start()
+    yield proc
+    proc.stop()
+
+
+def test_add_user_prints_the_token_once_and_the_hub_keeps_only_a_hash(tmp_path: Path) -> None:
+    data = tmp_path / "hub"
+    out = qcity("hub", "add-user", "王芳", "--role", "inspector", "--data", str(data))
+    assert out.returncode == 0, out.stderr
+    token = out.stdout.strip().splitlines()[-1]
+    assert token.startswith("qct_") and len(token) > 40
+    stored = b"".join(p.read_bytes() for p in data.glob("hub.db*"))
+    assert token.encode() not in stored                        # only its hash is on disk
+    listed = json.loads(qcity("hub", "users", "--data", str(data), "--json").stdout)
+    assert listed[0]["name"] == "王芳" and "token" not in json.dumps(listed)
+    again = qcity("hub", "add-user", "王芳", "--role", "inspector", "--data", str(data))
+    assert again.returncode != 0 and len(again.stderr.strip().splitlines()) == 1 and "--replace" in again.stderr
+
+
+def test_sync_prints_counts_remembers_the_hub_and_keeps_the_token_private(hub: HubProcess, tmp_path: Path) -> None:
+    token = hub.add_user("ann", "inspector")
+    db = tmp_path / "a.db"
+    seed_demo(open_store(db))
+    first = run_sync_cli(db, hub.url, token, "--json")
+    assert first.returncode == 0, first.stderr
+    info = json.loads(first.stdout)
+    assert info["pushed"] > 1000 and info["conflict_count"] == 0
+    second = qcity("sync", db=db)                               # hub and token remembered
+    assert second.returncode == 0, second.stderr
+    assert "pushed 0" in second.stdout and "已推送 0 条" in second.stdout
+    token_file = Path(os.environ["XDG_CONFIG_HOME"]) / "QCityInspector" / "hub-tokens.json"
+    assert token_file.exists() and stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert token not in db.read_bytes().decode("latin-1")        # never in the database
+    status = json.loads(qcity("sync", "--status", "--json", db=db).stdout)
+    assert status["pending"]["rows"] <= 1 and status["last_success"]
+
+
+def test_offline_bundle_reaches_the_hub_once_and_a_tampered_one_is_refused(hub: HubProcess, tmp_path: Path) -> None:
+    ann = hub.add_user("ann", "inspector")
+    sue = hub.add_user("sue", "supervisor")
+    db = tmp_path / "site.db"
+    store = open_store(db)
+    seed_demo(store)
+    store.close()
+    bundle = tmp_path / "usb" / "qcity-bundle.zip"
+    bundle.parent.mkdir()
+    out = qcity("bundle", "export", str(bundle), "--token", ann, "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    exported = json.loads(out.stdout)
+    assert exported["changes"] > 1000 and exported["blobs"] > 0
+
+    # At the office: a supervisor sends it to the hub.
+    sent = qcity("bundle", "import", str(bundle), "--hub", hub.url, "--token", sue, "--json")
+    assert sent.returncode == 0, sent.stderr
+    result = json.loads(sent.stdout)
+    assert result["user"] == "ann" and result["results"].get("refused", 0) == 0
+    store = open_store(db)
+    assert same_rows(device_rows(store), hub.rows()) == []
+    twice = json.loads(qcity("bundle", "import", str(bundle), "--hub", hub.url, "--token", sue, "--json").stdout)
+    assert set(twice["results"]) == {"duplicate"}              # the same file twice stores nothing new
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "changes.jsonl":
+                data = data.replace("温泉".encode(), "温水".encode(), 1)
+            dst.writestr(item, data)
+    bad = qcity("bundle", "import", str(tampered), "--hub", hub.url, "--token", sue)
+    assert bad.returncode != 0 and "altered" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+    # Back online later, the device finds everything already there.
+    res = json.loads(run_sync_cli(db, hub.url, ann, "--json").stdout)
+    assert res["refused"] == 0 and res["conflict_count"] == 0
+    assert same_rows(device_rows(open_store(db)), hub.rows()) == []
+
+
+def test_bundle_import_straight_into_the_hub_folder_and_a_foreign_signature(tmp_path: Path) -> None:
+    data = tmp_path / "hub"
+    token = json.loads(qcity("hub", "add-user", "ann", "--role", "inspector", "--data", str(data), "--json").stdout)["token"]
+    db = tmp_path / "site.db"
+    seed_demo(open_store(db))
+    bundle = tmp_path / "b.zip"
+    assert qcity("bundle", "export", str(bundle), "--token", token, db=db).returncode == 0
+    ok = qcity("bundle", "import", str(bundle), "--data", str(data))
+    assert ok.returncode == 0 and "imported" in ok.stdout, ok.stderr
+    foreign = tmp_path / "foreign.zip"
+    assert qcity("bundle", "export", str(foreign), "--token", "qct_someone-else", db=db).returncode == 0
+    refused = qcity("bundle", "import", str(foreign), "--data", str(data))
+    assert refused.returncode != 0 and "does not match any account" in refused.stderr
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "qcity-hub.test")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "hub.crt", tmp_path / "hub.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_hub_serves_tls_and_a_device_trusting_its_certificate_syncs(tmp_path: Path, monkeypatch) -> None:
+    cert, key = _self_signed(tmp_path)
+    monkeypatch.setenv("QCITY_HUB_CA", str(cert))
+    proc = HubProcess(tmp_path / "hub")
+    proc.extra = ["--certfile", str(cert), "--keyfile", str(key)]
+    proc.start()
+    try:
+        assert proc.url.startswith("https://")
+        token = proc.add_user("ann", "inspector")
+        db = tmp_path / "a.db"
+        seed_demo(open_store(db))
+        ok = run_sync_cli(db, proc.url, token, "--json")
+        assert ok.returncode == 0, ok.stderr
+        untrusted = qcity("sync", "--hub", proc.url, "--token", token, db=db, extra_env={"QCITY_HUB_CA": ""})
+        assert untrusted.returncode != 0 and "certificate" in untrusted.stderr.lower()
+    finally:
+        proc.stop()
+
+
+def test_hub_serve_reports_a_busy_port_and_a_half_tls_setup_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        out = qcity("hub", "serve", "--data", str(tmp_path / "hub"), "--port", str(port))
+    assert out.returncode == 3 and len(out.stderr.strip().splitlines()) == 1 and str(port) in out.stderr
+    half = qcity("hub", "serve", "--data", str(tmp_path / "hub"), "--port", str(free_port()), "--certfile", "x.pem")
+    assert half.returncode == 2 and "--keyfile" in half.stderr
