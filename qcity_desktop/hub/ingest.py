@@ -281,7 +281,11 @@ class _Batch:
         local = None if ch.body is None else dict(ch.body)
         if local is not None and rekeyed is not None:
             local[spec.key] = target
-        m = three_way(base_body, local, cur.body, hlc_key(ch.hlc, self.device), hlc_key(cur.hlc, cur.writer))
+        try:
+            m = three_way(base_body, local, cur.body, hlc_key(ch.hlc, self.device), hlc_key(cur.hlc, cur.writer))
+        except (TypeError, ValueError) as err:   # values no device writes (a hand-made request)
+            self._conflict(ch.tbl, ch.id, "refused", [], f"invalid: cannot merge ({err})", cur.vis)
+            return {"i": ch.index, "status": "refused", "reason": f"cannot merge: {err}", "kind": "invalid"}
         merged_text = canonical_body(m.body)
         newest = max(ch.hlc, cur.hlc)
         if rekeyed is None and merged_text == ch.text:

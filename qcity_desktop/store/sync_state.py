@@ -230,9 +230,11 @@ class SyncState:
     def observe_hlc(self, hlc: str) -> None:
         """HLC receive rule: never stamp a later local write before a change already seen from the hub."""
         wall = hlc_wall(hlc)
+        counter = int(hlc.split(".", 1)[1]) if "." in hlc else 0
         with self.store.transaction():
-            self.conn.execute("UPDATE sync_clock SET counter = CASE WHEN ? > wall THEN 0 ELSE counter END, "
-                              "wall = max(wall, ?) WHERE id = 1", (wall, wall))
+            self.conn.execute("UPDATE sync_clock SET counter = CASE WHEN :w > wall THEN :c WHEN :w = wall "
+                              "THEN max(counter, :c) ELSE counter END, wall = max(wall, :w) WHERE id = 1",
+                              {"w": wall, "c": counter})
 
     # -- the inbox -----------------------------------------------------------------------------------
     def stash(self, changes: list[dict[str, Any]], cursor: int) -> None:

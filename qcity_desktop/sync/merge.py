@@ -115,10 +115,10 @@ def _merge_meta(out: dict[str, Any], local: dict[str, Any], remote: dict[str, An
     newer, older = (local, remote) if local_later else (remote, local)
     if "created_at" in local or "created_at" in remote:
         values = [v for v in (local.get("created_at"), remote.get("created_at")) if v is not None]
-        out["created_at"] = min(values) if values else None
+        out["created_at"] = min(values, key=str) if values else None
     if "updated_at" in local or "updated_at" in remote:
         values = [v for v in (local.get("updated_at"), remote.get("updated_at")) if v is not None]
-        out["updated_at"] = max(values) if values else None
+        out["updated_at"] = max(values, key=str) if values else None
     if "device_id" in newer or "device_id" in older:
         out["device_id"] = newer.get("device_id", older.get("device_id"))
     if "rev" in local or "rev" in remote:
