@@ -8,6 +8,7 @@ The simulator settles fast (0.1 s) and sends 25 frames/s so a full guided test t
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal as D
@@ -211,6 +212,8 @@ def test_an_honest_scale_is_tested_step_by_step_and_the_result_flows_into_the_in
 def test_a_proportional_cheat_is_flagged_while_the_as_found_readings_come_in(qtbot, page, db):  # noqa: ANN001
     # the chip sits behind the display: a 30 kg load cell, so 15.75 kg is no overload
     scale = make_scale("ad", "cheat", cheat_percent=D(5), cheat_threshold_g=D(1000), max_g=D(30000))
+    on_gui_thread: list[bool] = []
+    page.link.reading.connect(lambda _r: on_gui_thread.append(threading.current_thread() is threading.main_thread()))
     try:
         choose_and_connect(qtbot, page, db, scale, "ad")
         page.start_test()
@@ -219,6 +222,7 @@ def test_a_proportional_cheat_is_flagged_while_the_as_found_readings_come_in(qtb
             place(qtbot, page, scale, step.load)
     finally:
         scale.stop()
+    assert len(on_gui_thread) > 20 and all(on_gui_thread)          # readings reach widgets on the GUI thread only
     # +5 % above 1 kg: 15 kg shows 15.75 kg, still inside the capture window, so recorded by itself
     top = [r for r in page.run.session.readings if r.load == D(15000)][0]
     assert top.indication == D(15750) and top.source == "serial"

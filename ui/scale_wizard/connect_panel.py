@@ -162,7 +162,8 @@ class ConnectPanel(QWidget):
         self.port_box.clear()
         for p in ports:
             usb = f" [{p.vid}:{p.pid}{' ' + p.chip if p.chip else ''}]" if p.vid else ""
-            self.port_box.addItem(f"{p.device} — {p.description or '?'}{usb}", p.device)
+            described = f" — {p.description}" if p.description and p.description != p.device else ""
+            self.port_box.addItem(f"{p.device}{described}{usb}", p.device)
         if current:
             self.port_box.setEditText(current)
 
