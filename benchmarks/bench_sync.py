@@ -1,0 +1,285 @@
+"""Sync benchmark: first sync vs. a raw upload of the same bytes, a no-op sync, and hub load.
+
+    .venv/bin/python benchmarks/bench_sync.py            # the issue's sizes (needs ~6 GB of disk)
+    .venv/bin/python benchmarks/bench_sync.py --quick    # a tenth of it, for a quick look
+
+Figures are ratios to a baseline measured in the same run on the same hub: the baseline is
+the same bytes (photos and the rows' JSON) POSTed raw to the hub's /v1/diag/sink, which reads
+and discards them, over the same number of connections the sync uses (one for photos, one for
+rows). Everything runs on this machine, so client, hub and load generator share its cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from qcity_desktop.store import open_store  # noqa: E402
+from qcity_desktop.store.sync_state import SyncState  # noqa: E402
+from qcity_desktop.sync.engine import build_changes, sync  # noqa: E402
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Hub:
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "qcity_desktop", "hub", "serve", "--data", str(data),
+                                      "--port", str(self.port)], env=env, cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                httpx.get(f"{self.url}/v1/health", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("hub did not start")
+
+    def user(self, name: str, role: str) -> str:
+        from qcity_desktop.hub.accounts import add_user
+        from qcity_desktop.hub.db import HubDb
+
+        db = HubDb(self.data)
+        try:
+            return add_user(db, name, role)
+        finally:
+            db.close()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+def build_device(path: Path, inspections: int, answers: int, photos: int, photo_bytes: int) -> object:
+    """A device database filled the fast way (plain INSERTs; the sync triggers still fire)."""
+    store = open_store(path)
+    ts, dev = now(), store.device_id
+    sync_cols = (ts, ts, dev, 1)
+    subjects = max(1, inspections // 10)
+    rnd = os.urandom
+    with store.transaction():
+        c = store.conn
+        sids = [str(uuid.uuid4()) for _ in range(subjects)]
+        c.executemany("INSERT INTO subjects(id, kind, name, address, data, created_at, updated_at, device_id, rev) "
+                      "VALUES (?, 'elevator', ?, ?, '{}', ?, ?, ?, ?)",
+                      [(s, f"电梯{n}", f"咸安区温泉路{n}号", *sync_cols) for n, s in enumerate(sids)])
+        iids = [str(uuid.uuid4()) for _ in range(inspections)]
+        c.executemany("INSERT INTO inspections(id, subject_id, kind, template_id, template_version, inspectors, "
+                      "started_at, status, created_at, updated_at, device_id, rev) "
+                      "VALUES (?, ?, 'elevator', 'elevator-t7001-2009', 1, '[\"张伟\"]', ?, 'draft', ?, ?, ?, ?)",
+                      [(i, sids[n % subjects], ts, *sync_cols) for n, i in enumerate(iids)])
+        for n, iid in enumerate(iids):
+            c.executemany("INSERT INTO answers(id, inspection_id, item_id, result, value, note, created_at, "
+                          "updated_at, device_id, rev) VALUES (?, ?, ?, 'pass', ?, '', ?, ?, ?, ?)",
+                          [(str(uuid.uuid4()), iid, f"{k // 10 + 1}.{k % 10 + 1}", str(k % 7), *sync_cols)
+                           for k in range(answers)])
+        for n in range(photos):
+            data = rnd(photo_bytes)
+            sha = store.blobs.put(data, "image/jpeg")
+            c.execute("INSERT INTO attachments(id, inspection_id, item_id, kind, sha256, filename, created_at, "
+                      "updated_at, device_id, rev) VALUES (?, ?, '1.1', 'photo', ?, ?, ?, ?, ?, ?)",
+                      (str(uuid.uuid4()), iids[n % inspections], sha, f"p{n}.jpg", *sync_cols))
+    return store
+
+
+def raw_baseline(hub: Hub, token: str, store) -> tuple[float, int]:
+    """The same bytes, prepared beforehand, POSTed raw: photos on one connection, row JSON on another."""
+    state = SyncState(store)
+    bodies = []
+    after, upto = 0, state.last_outbox_seq()
+    while True:
+        entries = state.outbox(after, upto, 1000)
+        if not entries:
+            break
+        changes, _, _ = build_changes(state, entries, store.device_id)
+        bodies.append(json.dumps({"device_id": store.device_id, "changes": [c for c in changes if c]},
+                                 ensure_ascii=False, separators=(",", ":")).encode())
+        after = entries[-1].seq
+    shas = [r[0] for r in store.conn.execute("SELECT sha256 FROM blobs")]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"}
+    total = sum(len(b) for b in bodies)
+
+    def send_rows() -> None:
+        with httpx.Client(base_url=hub.url, headers=headers, timeout=600) as http:
+            for body in bodies:
+                http.post("/v1/diag/sink", content=body).raise_for_status()
+
+    def send_photos() -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(store.path)
+        with httpx.Client(base_url=hub.url, headers=headers, timeout=600) as http:
+            for sha in shas:
+                data = bytes(conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0])
+                http.post("/v1/diag/sink", content=data).raise_for_status()
+        conn.close()
+
+    photo_bytes = sum(r[0] for r in store.conn.execute("SELECT size FROM blobs"))
+    t0 = time.perf_counter()
+    t = threading.Thread(target=send_photos)
+    t.start()
+    send_rows()
+    t.join()
+    return time.perf_counter() - t0, total + photo_bytes
+
+
+def hub_load(hub: Hub, devices: int, per_device: int, items: int) -> dict[str, float]:
+    """``devices`` clients at once, each pushing ``per_device`` inspections of ``items`` answers."""
+    tokens = [hub.user(f"load{n}", "inspector") for n in range(devices)]
+    sid = str(uuid.uuid4())
+    ts = now()
+    bodies: list[list[bytes]] = []
+    hlc = f"{int(time.time() * 1000):015d}.000000000"
+    setup = httpx.Client(base_url=hub.url, timeout=60)
+    reg_token = hub.user("registry", "supervisor")
+    reg_dev = str(uuid.uuid4())
+    setup.post("/v1/hello", json={"device_id": reg_dev}, headers={"Authorization": f"Bearer {reg_token}"})
+    setup.post("/v1/push", headers={"Authorization": f"Bearer {reg_token}"}, json={"device_id": reg_dev, "changes": [
+        {"t": "subjects", "id": sid, "hlc": hlc, "body": {"id": sid, "kind": "elevator", "name": "负载测试梯"}}]})
+    device_ids = []
+    for n in range(devices):
+        dev = str(uuid.uuid4())
+        device_ids.append(dev)
+        setup.post("/v1/hello", json={"device_id": dev}, headers={"Authorization": f"Bearer {tokens[n]}"})
+        mine = []
+        for _ in range(per_device):
+            iid = str(uuid.uuid4())
+            sync_cols = {"created_at": ts, "updated_at": ts, "device_id": dev, "rev": 1}
+            changes = [{"t": "answers", "id": str(uuid.uuid4()), "hlc": hlc, "body": {
+                "id": None, "inspection_id": iid, "item_id": f"{k // 10 + 1}.{k % 10 + 1}", "result": "pass",
+                "value": None, "deduction": None, "clauses": None, "note": "", **sync_cols}} for k in range(items)]
+            for ch in changes:
+                ch["body"]["id"] = ch["id"]
+            changes.append({"t": "inspections", "id": iid, "hlc": hlc, "body": {
+                "id": iid, "subject_id": sid, "kind": "elevator", "template_id": "elevator-t7001-2009",
+                "template_version": 1, "inspectors": "[\"张伟\"]", "started_at": ts, "status": "completed",
+                "verdict": "合格", **sync_cols}})
+            mine.append(json.dumps({"device_id": dev, "changes": changes}, ensure_ascii=False).encode())
+        bodies.append(mine)
+    setup.close()
+    accepted = [0] * devices
+    errors: list[str] = []
+    latencies: list[float] = []
+    barrier = threading.Barrier(devices)
+
+    def device(n: int) -> None:
+        with httpx.Client(base_url=hub.url, timeout=300,
+                          headers={"Authorization": f"Bearer {tokens[n]}", "Content-Type": "application/json"}) as http:
+            barrier.wait()
+            for body in bodies[n]:
+                t = time.perf_counter()
+                resp = http.post("/v1/push", content=body)
+                latencies.append(time.perf_counter() - t)
+                if resp.status_code != 200:
+                    errors.append(f"{resp.status_code} {resp.text[:100]}")
+                    continue
+                if all(r["status"] == "ok" for r in resp.json()["results"]):
+                    accepted[n] += 1
+
+    threads = [threading.Thread(target=device, args=(n,)) for n in range(devices)]
+    for t in threads:
+        t.start()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    stats = httpx.get(f"{hub.url}/v1/stats", headers={"Authorization": f"Bearer {reg_token}"}, timeout=60).json()
+    stored_inspections = stats["rows"].get("inspections", 0)
+    latencies.sort()
+    return {"devices": devices, "inspections": devices * per_device, "accepted": sum(accepted),
+            "stored": stored_inspections, "errors": len(errors), "seconds": elapsed,
+            "per_second": sum(accepted) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
+            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--inspections", type=int, default=10_000)
+    ap.add_argument("--answers", type=int, default=60)
+    ap.add_argument("--photos", type=int, default=1000)
+    ap.add_argument("--photo-mb", type=float, default=2.0)
+    ap.add_argument("--devices", type=int, default=100)
+    ap.add_argument("--per-device", type=int, default=20)
+    ap.add_argument("--items", type=int, default=120)
+    ap.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    ap.add_argument("--skip-first", action="store_true", help="only the hub load part")
+    args = ap.parse_args()
+    if args.quick:
+        args.inspections, args.photos, args.per_device = args.inspections // 10, args.photos // 10, max(1, args.per_device // 4)
+    work = Path(tempfile.mkdtemp(prefix="qcity-bench-sync-"))
+    print(f"working in {work} on {os.cpu_count()} CPU(s)")
+    try:
+        if not args.skip_first:
+            hub = Hub(work / "hub")
+            try:
+                token = hub.user("ann", "inspector")
+                t = time.perf_counter()
+                store = build_device(work / "device.db", args.inspections, args.answers, args.photos,
+                                     int(args.photo_mb * 1024 * 1024))
+                rows = SyncState(store).pending()["rows"]
+                print(f"device: {args.inspections} inspections x {args.answers} answers, {args.photos} photos of "
+                      f"{args.photo_mb} MB = {rows} rows to push (built in {time.perf_counter() - t:.1f} s)")
+                base, nbytes = raw_baseline(hub, token, store)
+                print(f"baseline raw upload: {nbytes / 1e6:.0f} MB in {base:.2f} s ({nbytes / 1e6 / base:.0f} MB/s)")
+                t = time.perf_counter()
+                res = sync(store, hub.url, token)
+                first = time.perf_counter() - t
+                stats = httpx.get(f"{hub.url}/v1/stats", timeout=60,
+                                  headers={"Authorization": f"Bearer {hub.user('boss', 'supervisor')}"}).json()
+                stored = sum(stats["rows"].values()) - stats["rows"].get("audit_log", 0)
+                print(f"first sync: {first:.2f} s = {first / base:.2f}x the raw upload (target <= 2x); pushed "
+                      f"{res.pushed}, photos {res.blobs_up}; hub holds {stored} rows, {stats['blobs']} blobs")
+                noop = []
+                for _ in range(7):
+                    t = time.perf_counter()
+                    sync(store, hub.url, token)
+                    noop.append((time.perf_counter() - t) * 1000)
+                print(f"sync with nothing to do: median {statistics.median(noop):.0f} ms (target <= 200 ms)")
+                store.close()
+            finally:
+                hub.stop()
+            shutil.rmtree(work / "hub", ignore_errors=True)
+            (work / "device.db").unlink(missing_ok=True)
+        hub = Hub(work / "hub-load")
+        try:
+            load = hub_load(hub, args.devices, args.per_device, args.items)
+        finally:
+            hub.stop()
+        print(f"hub load: {load['devices']} devices pushing {load['inspections']} inspections of {args.items} items: "
+              f"{load['accepted']} accepted, {load['stored']} stored, {load['errors']} errors in {load['seconds']:.2f} s "
+              f"= {load['per_second']:.0f} inspections/s (target >= 400); push latency p50 {load['p50_ms']:.0f} ms, "
+              f"p95 {load['p95_ms']:.0f} ms")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
