@@ -174,6 +174,9 @@ def seed_demo(store: Store, today: date | None = None) -> dict[str, int]:
                     "cert_expiry": expiry.isoformat(), "seal_state": "missing" if n % 7 == 3 else "intact"})
                 by_kind["scale"].append(sid)
                 n += 1
+        from qcity_desktop.demo_scale import demo_weights
+
+        store.references.add(demo_weights(today), actor="演示数据")  # so the scale wizard can give verdicts
         for s in SITES:
             sid, _ = store.subjects.add("site", s)
             by_kind["site"].append(sid)

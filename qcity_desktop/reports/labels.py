@@ -116,6 +116,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_zero": ("置零", "Zero"),
     "m_discrimination": ("鉴别力", "Discrimination"),
     "m_price": ("计价", "Price computation"),
+    "discarded": ("作废", "Discarded"),
     "m_as_found": ("到场即测", "As found"),
     "m_power_cycle": ("断电重启后", "After power cycle"),
     "m_after_keys": ("按记忆/单价键后", "After memory/price keys"),

@@ -232,6 +232,8 @@ def measurements_table(rows_in: list[dict[str, Any]], opts: Options, geo: Geomet
     for m in rows_in:
         passed = m.get("passed")
         word = "" if passed is None else L.t("ok" if passed else "not_ok", lang)
+        if ((m.get("data") or {}).get("reading") or {}).get("discarded"):
+            word = L.t("discarded", lang)  # kept as evidence, but not part of the result
         rows.append([para(measurement_label(m.get("kind", ""), lang), st["cell_c"]), para(m.get("seq"), st["cell_c"]),
                      para(m.get("load") or "—", st["cell_c"]), para(m.get("indication") or "—", st["cell_c"]),
                      para(m.get("error") or "—", st["cell_c"]), para(m.get("mpe") or "—", st["cell_c"]),
