@@ -96,7 +96,7 @@ def build_device(path: Path, inspections: int, answers: int, photos: int, photo_
                       "started_at, status, created_at, updated_at, device_id, rev) "
                       "VALUES (?, ?, 'elevator', 'elevator-t7001-2009', 1, '[\"张伟\"]', ?, 'draft', ?, ?, ?, ?)",
                       [(i, sids[n % subjects], ts, *sync_cols) for n, i in enumerate(iids)])
-        for n, iid in enumerate(iids):
+        for iid in iids:
             c.executemany("INSERT INTO answers(id, inspection_id, item_id, result, value, note, created_at, "
                           "updated_at, device_id, rev) VALUES (?, ?, ?, 'pass', ?, '', ?, ?, ?, ?)",
                           [(str(uuid.uuid4()), iid, f"{k // 10 + 1}.{k % 10 + 1}", str(k % 7), *sync_cols)

@@ -44,9 +44,8 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 def _busy_device(path: Path, photos: int = 12) -> object:
-    """Two demo datasets plus some large photos: enough for a push that takes a while."""
+    """The demo dataset plus some large photos: enough for a push that takes many batches."""
     store = open_store(path)
-    seed_demo(store)
     seed_demo(store)
     rnd = random.Random(path.name)
     iids = [r[0] for r in store.conn.execute("SELECT id FROM inspections WHERE status = 'draft'")]

@@ -31,11 +31,9 @@ CREATE TABLE IF NOT EXISTS devices (
     device_id TEXT PRIMARY KEY, user_name TEXT NOT NULL, device_code TEXT NOT NULL UNIQUE,
     public_key TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rows (
-    tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, seq BIGINT NOT NULL,
+    seq {SEQ_PK}, tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
     body TEXT, hlc TEXT NOT NULL, origin TEXT NOT NULL, vis TEXT NOT NULL,
-    scope TEXT, status TEXT, nkey TEXT, PRIMARY KEY (tbl, id));
-CREATE UNIQUE INDEX IF NOT EXISTS rows_seq ON rows(seq);
-CREATE INDEX IF NOT EXISTS rows_vis_seq ON rows(vis, seq);
+    scope TEXT, status TEXT, nkey TEXT, UNIQUE (tbl, id));
 CREATE UNIQUE INDEX IF NOT EXISTS rows_nkey ON rows(tbl, nkey) WHERE nkey IS NOT NULL;
 CREATE TABLE IF NOT EXISTS history (
     tbl TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT, hlc TEXT NOT NULL,
@@ -97,8 +95,11 @@ class HubDb:
         self._all_lock = threading.Lock()
         if not self.pg:
             self.path = self.data_dir / "hub.db"
+        # The change sequence is the table's own key (SQLite's rowid): rows are appended in
+        # sequence order and the feed reads them back in that order without another index.
+        ddl = _DDL.replace("{SEQ_PK}", "BIGINT PRIMARY KEY" if self.pg else "INTEGER PRIMARY KEY")
         with self.write() as c:
-            for stmt in _DDL.split(";"):
+            for stmt in ddl.split(";"):
                 if stmt.strip():
                     c.x(stmt)
             c.x("INSERT INTO hub_meta(key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")

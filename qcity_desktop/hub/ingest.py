@@ -18,7 +18,9 @@ the rows, so a batch may create an inspection, its answers and sign it.
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,9 @@ from qcity_desktop.sync.protocol import (
 
 NUMBER_COLUMNS = ("report_no", "certificate_no")
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_GOOD_COLUMNS: set[str] = set()
+_INF = float("inf")
+_UNSET: Any = object()
 
 
 class PushError(ValueError):
@@ -58,6 +63,8 @@ class Change:
     body: dict[str, Any] | None
     final: bool
     text: str | None = None
+    nkey: str | None = None
+    scope: str | None = None
 
 
 @dataclass
@@ -121,16 +128,23 @@ def parse_batch(payload: Any) -> tuple[str, list[Change]]:
             if not isinstance(body, dict) or not body:
                 raise PushError(f"{where}.body must be a non-empty object")
             for k, v in body.items():
-                if not _COLUMN.match(k):
-                    raise PushError(f"{where}.body: bad column name {k[:40]!r}")
-                if isinstance(v, bool) or not (v is None or isinstance(v, (str, int, float))):
+                if k not in _GOOD_COLUMNS:
+                    if not _COLUMN.match(k):
+                        raise PushError(f"{where}.body: bad column name {k[:40]!r}")
+                    if len(_GOOD_COLUMNS) < 10_000:
+                        _GOOD_COLUMNS.add(k)
+                t = type(v)
+                if t is str:
+                    if len(v) > MAX_VALUE_LEN:
+                        raise PushError(f"{where}.body.{k}: value too long")
+                elif t is int:
+                    if not -2**63 <= v < 2**63:
+                        raise PushError(f"{where}.body.{k}: number out of range")
+                elif t is float:
+                    if v != v or v in (_INF, -_INF):
+                        raise PushError(f"{where}.body.{k}: not a finite number")
+                elif v is not None:   # lists, objects and true/false are not column values
                     raise PushError(f"{where}.body.{k}: values must be text, numbers or null")
-                if isinstance(v, str) and len(v) > MAX_VALUE_LEN:
-                    raise PushError(f"{where}.body.{k}: value too long")
-                if isinstance(v, int) and not -2**63 <= v < 2**63:
-                    raise PushError(f"{where}.body.{k}: number out of range")
-                if isinstance(v, float) and v != v:
-                    raise PushError(f"{where}.body.{k}: NaN is not a value")
             spec = BY_NAME[tbl]
             if spec.key in body and str(body[spec.key]) != rid and tbl != "audit_log":
                 raise PushError(f"{where}: body.{spec.key} differs from id")
@@ -141,22 +155,108 @@ def parse_batch(payload: Any) -> tuple[str, list[Change]]:
     return device, out
 
 
+class _Job:
+    __slots__ = ("user", "device", "changes", "result", "error", "done")
+
+    def __init__(self, user: User, device: str, changes: list[Change]) -> None:
+        self.user = user
+        self.device = device
+        self.changes = changes
+        self.result: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
 class Ingest:
-    """One push batch against the hub database."""
+    """Push batches against the hub database, with group commit.
+
+    One writer thread takes whatever batches are waiting and stores them in one transaction,
+    each batch inside its own savepoint (a bad batch fails alone). A device gets its answer only
+    after the COMMIT, so an acknowledged change is on disk; and with 100 devices pushing at once
+    one disk flush serves many of them instead of one each.
+    """
+
+    GROUP_CHANGES = 20_000
 
     def __init__(self, db: HubDb) -> None:
         self.db = db
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
 
     def push(self, user: User, device: str, changes: list[Change]) -> dict[str, Any]:
         for ch in changes:
             ch.text = canonical_body(ch.body)
-        with self.db.write() as c:
-            batch = _Batch(c, user, device)
-            batch.prefetch(changes)
-            results = [batch.apply(ch) for ch in changes]
-            batch.flush()
-        conflicts = sum(1 for r in results if r["status"] in ("merged", "refused") or r.get("fields"))
-        return {"results": results, "conflicts": conflicts, "seq": batch.seq}
+            spec = BY_NAME[ch.tbl]
+            ch.nkey = natural_key(spec, ch.body)
+            ch.scope = scope_of(spec, ch.id, ch.body)
+        job = _Job(user, device, changes)
+        self._ensure_writer()
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(30)
+
+    def _ensure_writer(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._writer, name="qcity-hub-writer", daemon=True)
+                self._thread.start()
+
+    def _writer(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            jobs, size, stop = [job], len(job.changes), False
+            while size < self.GROUP_CHANGES:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                jobs.append(more)
+                size += len(more.changes)
+            self._store(jobs)
+            if stop:
+                return
+
+    def _store(self, jobs: list[_Job]) -> None:
+        try:
+            with self.db.write() as c:
+                for job in jobs:
+                    c.x("SAVEPOINT push_batch")
+                    try:
+                        batch = _Batch(c, job.user, job.device)
+                        batch.prefetch(job.changes)
+                        results = [batch.apply(ch) for ch in job.changes]
+                        batch.flush()
+                    except Exception as err:  # noqa: BLE001 - this batch fails alone, the others go on
+                        c.x("ROLLBACK TO SAVEPOINT push_batch")
+                        c.x("RELEASE SAVEPOINT push_batch")
+                        job.error = err
+                        continue
+                    c.x("RELEASE SAVEPOINT push_batch")
+                    conflicts = sum(1 for r in results if r["status"] in ("merged", "refused") or r.get("fields"))
+                    job.result = {"results": results, "conflicts": conflicts, "seq": batch.seq}
+        except BaseException as err:  # the COMMIT itself failed: nobody's batch is stored
+            for job in jobs:
+                job.result = None
+                job.error = job.error or err
+        finally:
+            for job in jobs:
+                if job.result is None and job.error is None:
+                    job.error = RuntimeError("push was not stored")
+                job.done.set()
 
 
 class _Batch:
@@ -182,14 +282,11 @@ class _Batch:
         nkeys: dict[str, set[str]] = {}
         numbers: set[str] = set()
         for ch in changes:
-            spec = BY_NAME[ch.tbl]
             keys.setdefault(ch.tbl, set()).add(ch.id)
-            scope = scope_of(spec, ch.id, ch.body)
-            if scope:
-                keys.setdefault("inspections", set()).add(scope)
-            nk = natural_key(spec, ch.body)
-            if nk:
-                nkeys.setdefault(ch.tbl, set()).add(nk)
+            if ch.scope:
+                keys.setdefault("inspections", set()).add(ch.scope)
+            if ch.nkey:
+                nkeys.setdefault(ch.tbl, set()).add(ch.nkey)
             if ch.body:
                 if ch.tbl == "inspections":
                     numbers.update(str(ch.body[k]) for k in NUMBER_COLUMNS if ch.body.get(k))
@@ -241,7 +338,7 @@ class _Batch:
             return {"i": ch.index, "status": "refused", "reason": reason, "kind": kind}
         target = ch.id
         cur = self._get(ch.tbl, ch.id)
-        nk = natural_key(spec, ch.body)
+        nk = ch.nkey
         rekeyed = None
         if cur is None and nk is not None:
             other = self.by_nkey.get((ch.tbl, nk))
@@ -257,12 +354,12 @@ class _Batch:
         if cur is None:
             if ch.op == "delete":
                 return {"i": ch.index, "status": "ok", "version": None}
-            version = self._write(spec, target, ch.text, ch.hlc, self.device, base_state=None)
+            version = self._write(spec, target, ch.text, ch.hlc, self.device, base_state=None, body=ch.body, nkey=nk)
             return {"i": ch.index, "status": "ok", "version": version}
         if rekeyed is None and ch.text == cur.text:
             return {"i": ch.index, "status": "duplicate", "version": cur.version}
         if rekeyed is None and (ch.base == cur.version or ch.final):
-            version = self._write(spec, target, ch.text, ch.hlc, self.device, base_state=cur)
+            version = self._write(spec, target, ch.text, ch.hlc, self.device, base_state=cur, body=ch.body, nkey=nk)
             res: dict[str, Any] = {"i": ch.index, "status": "ok", "version": version}
             if ch.final and ch.base != cur.version and cur.text is not None:
                 fields = _differing(cur.body, ch.body)
@@ -323,9 +420,8 @@ class _Batch:
             return "*"
         if not spec.pull:
             return "-"
-        scope = scope_of(spec, ch.id, ch.body)
-        if scope:
-            insp = self._get("inspections", scope)
+        if ch.scope:
+            insp = self._get("inspections", ch.scope)
             if insp is not None:
                 return insp.vis
         cur = self._get(ch.tbl, ch.id)
@@ -343,7 +439,7 @@ class _Batch:
             return None
         if spec.supervisor_push and not self.user.supervisor:
             return "forbidden", f"only supervisors may change {ch.tbl}"
-        scope = scope_of(spec, ch.id, ch.body) or (cur.scope if cur is not None else None)
+        scope = ch.scope or (cur.scope if cur is not None else None)
         insp = self._get("inspections", scope) if scope else None
         if not self.user.supervisor and not spec.registry:
             owner = insp.vis if insp is not None else (cur.vis if cur is not None else self.user.name)
@@ -369,15 +465,17 @@ class _Batch:
 
     # -- writing ----------------------------------------------------------------------------------
     def _write(self, spec: TableSpec, rid: str, text: str | None, hlc: str, origin: str,
-               base_state: RowState | None, keep_history: bool = True) -> int:
-        body = None if text is None else json.loads(text)
+               base_state: RowState | None, keep_history: bool = True, body: Any = _UNSET, nkey: Any = _UNSET) -> int:
+        if body is _UNSET:
+            body = None if text is None else json.loads(text)
         version = 1 if base_state is None else base_state.version + 1
         if base_state is not None and keep_history:
             self.history.append((spec.name, rid, base_state.version, base_state.text, base_state.hlc, base_state.origin))
         scope = scope_of(spec, rid, body) if body is not None else (base_state.scope if base_state else None)
         vis = self._vis_for(spec, rid, scope, base_state)
         status = body.get("status") if (body is not None and spec.name == "inspections") else None
-        nkey = natural_key(spec, body)
+        if nkey is _UNSET:
+            nkey = natural_key(spec, body)
         st = RowState(version, text, hlc, origin, vis, scope, status, nkey, body)
         if base_state is not None and base_state.nkey is not None and base_state.nkey != nkey:
             self.by_nkey.pop((spec.name, base_state.nkey), None)
