@@ -65,7 +65,7 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
         return 0
     pend = info["pending"]
     print(f"hub: {info['hub'] or '(not set)'}")
-    print(f"待同步 pending: {pend['rows']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
+    print(f"待同步 pending: {pend['changes']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
     print(f"上次同步 last sync: {info['last_success'] or 'never'}")
     if info["unseen_conflicts"]:
         print("冲突 conflicts:")

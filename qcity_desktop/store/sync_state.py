@@ -73,10 +73,13 @@ class SyncState:
 
     # -- what is waiting to go up -----------------------------------------------------------
     def pending(self) -> dict[str, int]:
+        """Changes waiting to go up (``rows``, all of them; ``changes``, what a user made — without the
+        audit entries that accompany them), photos to upload, and pulled rows not yet applied."""
         rows = self.conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+        audit = self.conn.execute("SELECT count(*) FROM sync_outbox WHERE tbl = 'audit_log'").fetchone()[0]
         blobs = self.conn.execute("SELECT count(*) FROM sync_blob_queue").fetchone()[0]
         inbox = self.conn.execute("SELECT count(*) FROM sync_inbox").fetchone()[0]
-        return {"rows": int(rows), "blobs": int(blobs), "inbox": int(inbox)}
+        return {"rows": int(rows), "changes": int(rows - audit), "blobs": int(blobs), "inbox": int(inbox)}
 
     def last_outbox_seq(self) -> int:
         return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM sync_outbox").fetchone()[0])

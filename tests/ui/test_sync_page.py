@@ -1,0 +1,93 @@
+"""The Sync page against a real hub process: sync on demand, offline shown calmly, automatic sync,
+conflicts listed, a refused token shown as an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from qcity_desktop.store import open_store
+from qcity_desktop.store.sync_state import SyncState
+from qcity_desktop.sync.credentials import save_token
+from tests.test_sync_support import HubProcess, free_port
+from ui.settings import Settings
+from ui.sync_page import SyncPage
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    proc = HubProcess(tmp_path / "hub").start()
+    yield proc
+    proc.stop()
+
+
+def _page(qtbot, db: Path, hub_url: str) -> SyncPage:
+    page = SyncPage(str(db), Settings(hub_url=hub_url))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.pending_text() != "", timeout=10_000)
+    return page
+
+
+def test_sync_now_sends_everything_and_shows_the_result(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    token = hub.add_user("ann", "inspector")
+    page = _page(qtbot, demo_db, hub.url)
+    assert "从未同步" in page.last_label.text()
+    assert not page.pending_text().startswith("0 ")
+    page.token_edit.setText(token)
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+    assert page.state == "ok", page.state_label.text()
+    assert page.last_result["pushed"] > 1000
+    assert "同步完成" in page.state_label.text()
+    assert page.progress.value() == page.progress.maximum()
+    qtbot.waitUntil(lambda: page.pending_text().startswith("0 项更改"), timeout=10_000)
+    assert "从未同步" not in page.last_label.text()
+    assert page.token_edit.text() == "" and "已保存" in page.token_edit.placeholderText()   # kept in the keyring/file
+    store = open_store(demo_db)
+    assert len([k for k in hub.rows() if k[0] == "subjects"]) == store.subjects.count()
+
+
+def test_an_unreachable_hub_is_offline_not_an_error_and_nothing_is_lost(qtbot, demo_db: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    save_token(url, "qct_whatever")
+    page = _page(qtbot, demo_db, url)
+    before = page.pending_text()
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=30_000)
+    assert page.state == "offline"
+    assert "离线" in page.state_label.text() and "b00020" not in page.state_label.styleSheet()
+    assert page.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: page.pending_text() == before, timeout=10_000)
+
+
+def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    save_token(hub.url, hub.add_user("ann", "inspector"))
+    page = _page(qtbot, demo_db, hub.url)
+    page.auto_timer.setInterval(100)
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=60_000)
+    assert page.last_result["pushed"] > 0 and page.state == "ok"
+
+
+def test_a_refused_token_is_an_error(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    page = _page(qtbot, demo_db, hub.url)
+    page.token_edit.setText("qct_not-issued-by-this-hub")
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=30_000)
+    assert page.state == "error" and "token" in page.state_label.text()
+    assert "b00020" in page.state_label.styleSheet()
+
+
+def test_conflicts_are_listed_until_marked_read(qtbot, demo_db: Path) -> None:
+    store = open_store(demo_db)
+    sid = store.conn.execute("SELECT id FROM subjects LIMIT 1").fetchone()[0]
+    SyncState(store).record_conflicts([{"table": "subjects", "row_id": sid, "kind": "lww", "fields": ["name"],
+                                        "detail": "both sides changed name — the later change was kept"}])
+    store.close()
+    page = _page(qtbot, demo_db, "")
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 1, timeout=10_000)
+    assert page.conflicts.item(0, 1).text() == "后写入者生效"
+    assert "name" in page.conflicts.item(0, 4).text()
+    qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=10_000)

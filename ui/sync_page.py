@@ -1,0 +1,395 @@
+"""The Sync page: hub address, last sync, what is waiting, a progress bar, errors and conflicts.
+
+Offline is the normal state of an inspector's laptop, so an unreachable hub is shown calmly in
+grey ("changes stay on this device") and retried on the next tick; only a refusal (a wrong or
+expired token, a signed inspection the hub will not take) is an error in red. Every sync runs
+on its own thread with its own database connection; results come back through queued signals,
+and the page checks every few minutes whether the hub answers and syncs when it does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+# (中文, English): Chinese first, English when the user chose it.
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("同步", "Sync"),
+    "hub": ("集线器地址", "Hub address"),
+    "token": ("令牌", "Token"),
+    "token_stored": ("已保存（留空则沿用）", "stored (leave empty to keep)"),
+    "token_missing": ("粘贴局里发的注册令牌", "paste the enrolment token from the bureau"),
+    "last": ("上次同步", "Last sync"),
+    "never": ("从未同步", "never"),
+    "pending": ("待同步", "Waiting to sync"),
+    "pending_fmt": ("{changes} 项更改，{blobs} 张照片", "{changes} change(s), {blobs} photo(s)"),
+    "waiting_fmt": ("；{inbox} 项已下载、待应用", "; {inbox} downloaded, waiting to apply"),
+    "state": ("状态", "State"),
+    "sync_now": ("立即同步", "Sync now"),
+    "cancel": ("取消", "Cancel"),
+    "mark_read": ("标记为已读", "Mark as read"),
+    "conflicts": ("冲突与拒绝", "Conflicts and refusals"),
+    "col_at": ("时间", "Time"), "col_kind": ("类型", "Kind"), "col_table": ("数据", "Data"),
+    "col_row": ("编号", "Row"), "col_detail": ("说明", "What happened"),
+    "idle": ("就绪", "Ready"),
+    "no_hub": ("尚未设置集线器地址", "No hub address yet"),
+    "checking": ("正在连接集线器…", "Contacting the hub…"),
+    "push": ("正在上传更改…", "Sending changes…"),
+    "pull": ("正在下载更改…", "Receiving changes…"),
+    "download": ("正在下载照片…", "Downloading photos…"),
+    "done_fmt": ("同步完成：上传 {pushed}，下载 {pulled}，冲突 {conflicts}",
+                 "Synced: sent {pushed}, received {pulled}, conflicts {conflicts}"),
+    "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",
+                "Offline: the hub cannot be reached; changes stay on this device and sync when it answers"),
+    "error_fmt": ("同步失败：{0}", "Sync failed: {0}"),
+    "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
+    "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
+    "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),
+    "table_inspections": ("检验记录", "inspection"), "table_answers": ("检验项目", "answer"),
+    "table_measurements": ("测量数据", "measurement"), "table_attachments": ("照片", "photo"),
+    "table_signatures": ("签名", "signature"), "table_findings": ("问题", "finding"),
+    "table_issued_numbers": ("编号", "number"),
+    "kind_rekeyed": ("已合并", "merged"), "kind_apply": ("未应用", "not applied"), "kind_merged": ("已合并", "merged"),
+}
+
+
+def _lang_index() -> int:
+    try:
+        from ui.i18n import current_language
+
+        return 1 if current_language() == "en" else 0
+    except ImportError:  # pragma: no cover - the shell always has it
+        return 0
+
+
+def t(key: str, *args: Any, **kw: Any) -> str:
+    text = TEXTS[key][_lang_index()]
+    return text.format(*args, **kw) if (args or kw) else text
+
+
+class _Bridge(QObject):
+    status = Signal(object)               # dict: pending, last sync, conflicts, hub
+    progress = Signal(str, int, int)
+    finished = Signal(object)             # SyncResult as dict
+    failed = Signal(str, str)             # kind ('offline' / 'error' / 'cancelled'), message
+
+
+class SyncPage(QWidget):
+    """Sync on demand and every few minutes while the hub answers; the shell swaps it in."""
+
+    AUTO_INTERVAL_MS = 5 * 60 * 1000
+
+    def __init__(self, store_path: str, settings: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncPage")
+        self.store_path = str(store_path)
+        self.settings = settings
+        self._busy = False
+        self._cancel = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.last_result: dict[str, Any] | None = None
+        self.state = "idle"                # idle / busy / ok / offline / error — for tests and styling
+
+        self.bridge = _Bridge()
+        self.bridge.status.connect(self._show_status, Qt.ConnectionType.QueuedConnection)
+        self.bridge.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        self.bridge.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self.bridge.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hub_edit = QLineEdit()
+        self.hub_edit.setObjectName("hubUrl")
+        self.hub_edit.setPlaceholderText("https://hub.example.gov.cn")
+        self.token_edit = QLineEdit()
+        self.token_edit.setObjectName("hubToken")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.last_label = QLabel()
+        self.last_label.setObjectName("lastSync")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending")
+        self.state_label = QLabel()
+        self.state_label.setObjectName("syncState")
+        self.state_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("syncNow")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancelSync")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.conflicts_title = QLabel()
+        self.conflicts = QTableWidget(0, 5)
+        self.conflicts.setObjectName("conflicts")
+        self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.conflicts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflicts.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.conflicts.verticalHeader().setVisible(False)
+        self.mark_button = QPushButton()
+        self.mark_button.setObjectName("markConflictsRead")
+        self.mark_button.clicked.connect(self.mark_conflicts_read)
+
+        self.form = QFormLayout()
+        self.form_labels = [QLabel() for _ in range(5)]
+        for label, field in zip(self.form_labels, (self.hub_edit, self.token_edit, self.last_label,
+                                                   self.pending_label, self.state_label), strict=True):
+            self.form.addRow(label, field)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        conflict_head = QHBoxLayout()
+        conflict_head.addWidget(self.conflicts_title)
+        conflict_head.addStretch(1)
+        conflict_head.addWidget(self.mark_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        layout.addLayout(conflict_head)
+        layout.addWidget(self.conflicts, 1)
+
+        self.auto_timer = QTimer(self)
+        self.auto_timer.setObjectName("autoSyncTimer")
+        self.auto_timer.setInterval(self.AUTO_INTERVAL_MS)
+        self.auto_timer.timeout.connect(self._auto_tick)
+        self.auto_timer.start()
+
+        hub = str(getattr(settings, "hub_url", "") or "")
+        if hub:
+            self.hub_edit.setText(hub)
+        self.retranslate()
+        self.refresh()
+
+    # -- texts -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(t("title"))
+        for label, key in zip(self.form_labels, ("hub", "token", "last", "pending", "state"), strict=True):
+            label.setText(t(key))
+        self.sync_button.setText(t("sync_now"))
+        self.cancel_button.setText(t("cancel"))
+        self.mark_button.setText(t("mark_read"))
+        self.conflicts_title.setText(t("conflicts"))
+        self.conflicts.setHorizontalHeaderLabels([t("col_at"), t("col_kind"), t("col_table"), t("col_row"),
+                                                  t("col_detail")])
+        if self.state == "idle":
+            self.state_label.setText(t("idle"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.refresh()
+        super().changeEvent(event)
+
+    # -- background work ---------------------------------------------------------------------
+    def _spawn(self, target: Any) -> None:
+        thread = threading.Thread(target=target, name="qcity-sync", daemon=True)
+        self._threads = [th for th in self._threads if th.is_alive()] + [thread]
+        thread.start()
+
+    def refresh(self) -> None:
+        """Re-read pending counts, last sync and conflicts (on a worker thread)."""
+        hub = self.hub_url()
+
+        def work() -> None:
+            try:
+                self.bridge.status.emit(_read_status(self.store_path, hub))
+            except Exception as err:  # noqa: BLE001 - a status line must not take the page down
+                log.warning("sync status: %s", err)
+        self._spawn(work)
+
+    def hub_url(self) -> str:
+        return self.hub_edit.text().strip().rstrip("/")
+
+    def sync_now(self, automatic: bool = False) -> bool:
+        """Start a sync unless one is running; returns whether one was started."""
+        if self._busy:
+            return False
+        hub = self.hub_url()
+        if not hub:
+            self._set_state("error", t("no_hub"))
+            return False
+        token = self.token_edit.text().strip()
+        self._busy = True
+        self._cancel.clear()
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)          # busy until the first figures arrive
+        self._set_state("busy", t("checking"))
+        self._spawn(lambda: self._run_sync(hub, token, automatic))
+        return True
+
+    def _run_sync(self, hub: str, typed_token: str, automatic: bool) -> None:
+        from qcity_desktop.errors import QCityError
+        from qcity_desktop.store import open_store
+        from qcity_desktop.sync.client import HubClient, HubUnreachable
+        from qcity_desktop.sync.credentials import load_token, save_token
+        from qcity_desktop.sync.engine import Cancelled, Syncer
+
+        store = None
+        try:
+            token = typed_token or load_token(hub)
+            if not token:
+                self.bridge.failed.emit("error", t("token_missing"))
+                return
+            store = open_store(self.store_path)
+            with HubClient(hub, token) as client:
+                if automatic:
+                    client.health()           # quiet probe: an offline laptop does not try a full sync
+                result = Syncer(store, client, progress=lambda p, d, n: self.bridge.progress.emit(p, d, n),
+                                cancel=self._cancel).run()
+            if typed_token:
+                save_token(hub, typed_token)
+            self.bridge.finished.emit(result.as_dict())
+        except HubUnreachable:
+            self.bridge.failed.emit("offline", t("offline"))
+        except Cancelled:
+            self.bridge.failed.emit("cancelled", t("cancelled"))
+        except QCityError as err:
+            self.bridge.failed.emit("error", t("error_fmt", err))
+        except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
+            log.exception("sync failed")
+            self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
+        finally:
+            if store is not None:
+                store.close()
+
+    def _auto_tick(self) -> None:
+        if self.hub_url() and not self._busy:
+            self.sync_now(automatic=True)
+
+    def mark_conflicts_read(self) -> None:
+        def work() -> None:
+            from qcity_desktop.store import open_store
+            from qcity_desktop.store.sync_state import SyncState
+
+            store = open_store(self.store_path)
+            try:
+                SyncState(store).mark_conflicts_seen()
+            finally:
+                store.close()
+            self.bridge.status.emit(_read_status(self.store_path, hub))
+        hub = self.hub_url()
+        self._spawn(work)
+
+    # -- back on the GUI thread ------------------------------------------------------------------
+    def _set_state(self, state: str, text: str) -> None:
+        self.state = state
+        self.state_label.setText(text)
+        colour = {"error": "#b00020", "offline": "#666666", "ok": "#1b5e20"}.get(state, "")
+        self.state_label.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def _show_progress(self, phase: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        if phase in TEXTS:
+            self.state_label.setText(t(phase))
+
+    def _finished(self, result: dict[str, Any]) -> None:
+        self._busy = False
+        self.last_result = result
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self._set_state("ok", t("done_fmt", pushed=result["pushed"], pulled=result["pulled"],
+                                conflicts=result["conflict_count"]))
+        if self.settings is not None and hasattr(self.settings, "hub_url") and self.settings.hub_url != self.hub_url():
+            self.settings.hub_url = self.hub_url()
+        self.token_edit.clear()
+        self.refresh()
+
+    def _failed(self, kind: str, message: str) -> None:
+        self._busy = False
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._set_state("offline" if kind == "offline" else "error" if kind == "error" else "idle", message)
+        self.refresh()
+
+    def _show_status(self, status: dict[str, Any]) -> None:
+        pending = status["pending"]
+        text = t("pending_fmt", changes=pending["changes"], blobs=pending["blobs"])
+        if pending["inbox"]:
+            text += t("waiting_fmt", inbox=pending["inbox"])
+        self.pending_label.setText(text)
+        self.last_label.setText(_local_time(status["last_success"]) if status["last_success"] else t("never"))
+        if not self.hub_url() and status["hub"]:
+            self.hub_edit.setText(status["hub"])
+        self.token_edit.setPlaceholderText(t("token_stored") if status.get("has_token") else t("token_missing"))
+        rows = status["conflicts"]
+        self.conflicts.setRowCount(len(rows))
+        for r, c in enumerate(rows):
+            kind = TEXTS.get(f"kind_{c['kind']}", (c["kind"], c["kind"]))[_lang_index()]
+            table = TEXTS.get(f"table_{c['tbl']}", (c["tbl"], c["tbl"]))[_lang_index()]
+            values = [_local_time(c["at"]), kind, table, c["row_id"][:8], c["detail"]]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 4:
+                    item.setToolTip(value)
+                self.conflicts.setItem(r, col, item)
+
+    def pending_text(self) -> str:
+        return self.pending_label.text()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self.auto_timer.stop()
+        self._cancel.set()
+        for th in self._threads:
+            th.join(5)
+        super().closeEvent(event)
+
+
+def _read_status(store_path: str, page_hub: str = "") -> dict[str, Any]:
+    from qcity_desktop.store import open_store
+    from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
+    from qcity_desktop.sync.credentials import load_token
+
+    store = open_store(store_path)
+    try:
+        state = SyncState(store)
+        hub = state.get(META_HUB_URL) or ""
+        ask = page_hub or hub
+        return {"pending": state.pending(), "last_success": state.last_success(), "hub": hub,
+                "conflicts": state.conflicts(unseen_only=True, limit=200),
+                "has_token": bool(ask and load_token(ask))}
+    finally:
+        store.close()
+
+
+def _local_time(iso: str) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
