@@ -412,6 +412,10 @@ class SyncState:
             cols = [c for c in self.columns("inspections") if c in sign_body and c != "id"]
             self.conn.execute(f"UPDATE inspections SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                               (*[sign_body[c] for c in cols], scope))
+            if sign_body.get("content_hash") and self.store.inspections.content_hash(scope) != sign_body["content_hash"]:
+                report.conflicts.append({"table": "inspections", "row_id": scope, "kind": "apply", "fields": [],
+                                         "detail": "this signed inspection's content does not match its signature "
+                                                   "hash; report it to the bureau"})
         for e in live:
             self._done(e)
         report.applied += len(live)
