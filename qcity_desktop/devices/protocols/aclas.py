@@ -28,18 +28,13 @@ _FRAME_LEN = 16
 
 
 class AclasDecoder(Decoder):
+    COMMANDS = {"zero": b"<ZK>\t", "tare": b"<TK>\t"}
     name = "aclas"
     title = "Aclas / Pinnacle OS2 active mode (01 02 … XOR 03 04 flags)"
     default_settings = PortSettings(9600, 8, "N", 1)
     candidate_settings = (PortSettings(4800, 8, "N", 1), PortSettings(2400, 8, "N", 1))
     source = "metrology.md §3.9: frame [S] (OS2CX manual); 9600 8N1 [?] (weak guide) — configurable"
     max_frame = _FRAME_LEN
-
-    def command(self, action: str) -> bytes:
-        codes = {"zero": b"<ZK>\t", "tare": b"<TK>\t"}
-        if action not in codes:
-            return super().command(action)
-        return codes[action]
 
     def _parse(self, out: list) -> None:
         buf = self._buf

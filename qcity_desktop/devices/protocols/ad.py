@@ -22,6 +22,7 @@ _LINE_RE = re.compile(
 
 
 class AdDecoder(Decoder):
+    COMMANDS = {"zero": b"MZ\r\n", "tare": b"MT\r\n", "clear-tare": b"CT\r\n"}
     name = "ad"
     title = "A&D / \"ST,GS,\" indicator family (ST/US/OL, GS/NT/TR)"
     default_settings = PortSettings(9600, 8, "N", 1)
@@ -35,22 +36,9 @@ class AdDecoder(Decoder):
         super().reset()
         self._tare: Decimal | None = None
 
-    def command(self, action: str) -> bytes:
-        codes = {"zero": b"MZ\r\n", "tare": b"MT\r\n", "clear-tare": b"CT\r\n"}
-        if action not in codes:
-            return super().command(action)
-        return codes[action]
-
     def _parse(self, out: list) -> None:
-        buf = self._buf
-        end = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
-        if end < 0:
-            return
-        chunk = bytes(buf[:end + 1])
-        del buf[:end + 1]
-        for line in chunk.replace(b"\r", b"\n").split(b"\n"):
-            if line:
-                self._line(line.rstrip(b" \x00"), out)
+        for line in self._complete_lines():
+            self._line(line, out)
 
     def _line(self, line: bytes, out: list) -> None:
         stats = self.stats

@@ -57,6 +57,8 @@ class DecoderStats:
 class Decoder:
     """Base class: subclasses set the class attributes and implement ``_parse``."""
 
+    COMMANDS: dict[str, bytes] = {}  # action (zero / tare / clear-tare …) → bytes to send
+
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     #: settings the scales of this protocol ship with (first tried by auto-detection).
@@ -148,8 +150,21 @@ class Decoder:
         return data
 
     def command(self, action: str) -> bytes:
-        """Bytes for ``zero``, ``tare`` or ``clear-tare`` on this protocol."""
-        raise InputError(f"协议 {self.name} 不支持命令 protocol {self.name} cannot send {action!r} to the scale")
+        """Bytes for ``zero``, ``tare`` or ``clear-tare`` on this protocol (from ``COMMANDS``)."""
+        code = self.COMMANDS.get(action)
+        if code is None:
+            raise InputError(f"协议 {self.name} 不支持命令 protocol {self.name} cannot send {action!r} to the scale")
+        return code
+
+    def _complete_lines(self, strip: bytes = b" \x00") -> list[bytes]:
+        """Take every complete CR- or LF-terminated line off the buffer; a partial line stays for later."""
+        buf = self._buf
+        end = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
+        if end < 0:
+            return []
+        chunk = bytes(buf[:end + 1])
+        del buf[:end + 1]
+        return [line.strip(strip) for line in chunk.replace(b"\r", b"\n").split(b"\n") if line]
 
     # -- auto-detection ---------------------------------------------------------------------------
     def signature(self, min_frames: int = 3) -> bool:

@@ -28,6 +28,7 @@ _MESSAGES = {
 
 
 class MtSicsDecoder(Decoder):
+    COMMANDS = {"zero": b"Z\r\n", "tare": b"T\r\n", "clear-tare": b"TAC\r\n", "reset": b"@\r\n"}
     name = "mt-sics"
     title = "Mettler Toledo MT-SICS (S / SI / SIR replies)"
     default_settings = PortSettings(9600, 8, "N", 1)
@@ -53,22 +54,9 @@ class MtSicsDecoder(Decoder):
     def poll_request(self) -> bytes:
         return b"SI\r\n"
 
-    def command(self, action: str) -> bytes:
-        codes = {"zero": b"Z\r\n", "tare": b"T\r\n", "clear-tare": b"TAC\r\n", "reset": b"@\r\n"}
-        if action not in codes:
-            return super().command(action)
-        return codes[action]
-
     def _parse(self, out: list) -> None:
-        buf = self._buf
-        end = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
-        if end < 0:
-            return
-        chunk = bytes(buf[:end + 1])
-        del buf[:end + 1]
-        for line in chunk.replace(b"\r", b"\n").split(b"\n"):
-            if line:
-                self._line(line.strip(b" \x00"), out)
+        for line in self._complete_lines():
+            self._line(line, out)
 
     def _line(self, line: bytes, out: list) -> None:
         stats = self.stats

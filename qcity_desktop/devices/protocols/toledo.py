@@ -29,6 +29,7 @@ def checksum(frame: bytes | bytearray) -> int:
 
 
 class ToledoDecoder(Decoder):
+    COMMANDS = {"zero": b"Z", "tare": b"T", "clear-tare": b"C", "print": b"P"}
     name = "toledo"
     title = "Mettler Toledo continuous (STX SWA SWB SWC weight tare CR chk)"
     default_settings = PortSettings(9600, 7, "E", 1)
@@ -44,12 +45,6 @@ class ToledoDecoder(Decoder):
 
     def feed(self, data: bytes, now: float | None = None) -> list:
         return super().feed(data.translate(_MASK7), now)
-
-    def command(self, action: str) -> bytes:
-        codes = {"zero": b"Z", "tare": b"T", "clear-tare": b"C", "print": b"P"}
-        if action not in codes:
-            return super().command(action)
-        return codes[action]
 
     def _parse(self, out: list) -> None:
         buf = self._buf
