@@ -20,10 +20,15 @@ log = logging.getLogger(__name__)
 
 _installed: list[QTranslator] = []
 _language = "zh_CN"
+_generation = 0   # bumped on every language change: models compare it to refresh cached texts
 
 
 def current_language() -> str:
     return _language
+
+
+def generation() -> int:
+    return _generation
 
 
 def lang() -> str:
@@ -37,7 +42,7 @@ def catalogues(language: str, directory: Path = I18N_DIR) -> list[Path]:
 
 def install_language(language: str, app: QCoreApplication | None = None) -> list[str]:
     """Make ``language`` (``zh_CN`` or ``en``) current; returns the catalogues loaded."""
-    global _language
+    global _language, _generation
     app = app or QCoreApplication.instance()
     if app is None:
         raise RuntimeError("install_language needs a QApplication")
@@ -61,6 +66,7 @@ def install_language(language: str, app: QCoreApplication | None = None) -> list
         else:
             log.warning("cannot load translation %s", path)
     _language = language
+    _generation += 1
     QLocale.setDefault(QLocale(QLocale.Language.English if language == "en" else QLocale.Language.Chinese,
                                QLocale.Country.UnitedStates if language == "en" else QLocale.Country.China))
     return loaded

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ui.i18n import lang
+
 KINDS = ("elevator", "scale", "site")
 
 _KIND = {
@@ -99,8 +101,6 @@ def load_template_titles() -> int:
 
 def template_title(template_id: str) -> str:
     """The checklist's title in the current language (its id until the titles are loaded)."""
-    from ui.i18n import lang
-
     title = _template_titles.get(template_id)
     return (title.get(lang()) or title.get("zh") or template_id) if title else template_id
 

@@ -19,6 +19,15 @@ from ui.models.subjects import SubjectsModel
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
+def _load_at_least(qtbot, model, n: int) -> None:  # noqa: ANN001
+    """Fetch pages as a scrolling view would, until ``n`` rows are loaded."""
+    def enough() -> bool:
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        return model.rowCount() >= n and not model.loading
+    qtbot.waitUntil(enough, timeout=20000)
+
+
 def _load_all(qtbot, model) -> None:  # noqa: ANN001
     while True:
         qtbot.waitUntil(lambda: not model.loading, timeout=60000)
@@ -32,11 +41,11 @@ def test_inspections_model_passes_qt_model_checks_while_pages_arrive_and_the_sor
     model = InspectionsModel(make_worker(big_db), page_size=100)
     qtmodeltester.check(model)  # Qt's tester re-checks the whole model on every signal: keep it to a few pages
     model.set_filter(InspectionFilter())
-    qtbot.waitUntil(lambda: model.rowCount() >= 300, timeout=20000)
+    _load_at_least(qtbot, model, 300)
     model.sort(1, Qt.SortOrder.AscendingOrder)
-    qtbot.waitUntil(lambda: model.rowCount() >= 100, timeout=20000)
+    _load_at_least(qtbot, model, 200)
     model.set_filter(InspectionFilter(kind="site"))
-    qtbot.waitUntil(lambda: model.rowCount() >= 100, timeout=20000)
+    _load_at_least(qtbot, model, 200)
     assert {model.row_data(r)["kind"] for r in range(model.rowCount())} == {"site"}
 
 
@@ -44,7 +53,7 @@ def test_inspections_arrive_page_by_page_and_all_of_them_exactly_once(qtbot, big
     model = InspectionsModel(make_worker(big_db), page_size=250)
     with qtbot.waitSignal(model.countChanged, timeout=5000) as counted:
         model.set_filter(InspectionFilter())
-    qtbot.waitUntil(lambda: model.rowCount() >= 250, timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() >= 250 and not model.loading, timeout=5000)
     store = open_store(big_db)
     expected = store.conn.execute("SELECT count(*) FROM inspections").fetchone()[0]
     assert model.rowCount() < expected, "pages are fetched on demand, not the whole table at once"

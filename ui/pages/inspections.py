@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from qcity_desktop.store.browse import InspectionFilter, inspection_count, iter_inspections
 from ui.context import AppContext
 from ui.labels import FAILING_VERDICTS, KINDS, STATUSES, VERDICTS, kind_label, status_label, verdict_label
-from ui.models.inspections import ID_ROLE, InspectionsModel
+from ui.models.inspections import InspectionsModel
 from ui.pages.common import apply_widths, table_view
 from ui.workers import Job, JobContext, run_with_progress
 
@@ -222,13 +222,13 @@ class InspectionsPage(QWidget):
     # -- opening ---------------------------------------------------------------------------------------
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.ctx.open_inspection(self.model.data(index, ID_ROLE))
+            self.ctx.open_inspection(self.model.row_id(index.row()))
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
-        iid = self.model.data(index, ID_ROLE)
+        iid = self.model.row_id(index.row())
         menu = QMenu(self)
         open_action = QAction(self.tr("Open"), menu)
         open_action.triggered.connect(lambda: self.ctx.open_inspection(iid))
