@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -224,23 +225,48 @@ class Syncer:
                 self.result.blobs_up += len(sent)
 
     def _push_rows(self, upto: int, total: int, uploader: _BlobUploader | None) -> None:
+        """Send batches in write order, preparing the next batch while the hub stores the previous one.
+
+        One sending thread keeps the batches in order; acknowledgements are written here, on the
+        thread that owns the database connection, only after the hub has answered.
+        """
         after = 0
         done = 0
         self.progress("push", 0, total)
-        while True:
-            self._check_cancel()
-            entries = self.state.outbox(after, upto, self.push_rows)
-            if not entries:
-                return
-            changes, sent, blobs = build_changes(self.state, entries, self.device)
-            if uploader is not None:
-                uploader.wait_for(blobs & {t[0] for t in uploader.todo}, self.cancel)
-            wire = [c for c in changes if c is not None]
-            reply = self.client.push(self.device, wire) if wire else {"results": []}
-            self._handle_results(changes, sent, reply["results"])
-            after = entries[-1].seq
-            done += len(entries)
-            self.progress("push", min(done, total), total)
+        in_flight: tuple[Future[dict[str, Any]], list[Any], list[Any]] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qcity-push") as sender:
+            try:
+                while True:
+                    self._check_cancel()
+                    entries = self.state.outbox(after, upto, self.push_rows)
+                    if not entries:
+                        break
+                    changes, sent, blobs = build_changes(self.state, entries, self.device)
+                    if uploader is not None:
+                        uploader.wait_for(blobs & {t[0] for t in uploader.todo}, self.cancel)
+                    wire = [c for c in changes if c is not None]
+                    future = sender.submit(self.client.push, self.device, wire) if wire else _done({"results": []})
+                    if in_flight is not None:
+                        done += self._settle(in_flight)
+                        self.progress("push", min(done, total), total)
+                    in_flight = (future, changes, sent)
+                    after = entries[-1].seq
+                if in_flight is not None:
+                    done += self._settle(in_flight)
+                    in_flight = None
+                    self.progress("push", min(done, total), total)
+            finally:
+                if in_flight is not None:   # an error above: still record what the hub did accept
+                    try:
+                        self._settle(in_flight)
+                    except Exception:  # noqa: BLE001 - the first error is the one to report
+                        pass
+
+    def _settle(self, in_flight: tuple[Future[dict[str, Any]], list[Any], list[Any]]) -> int:
+        future, changes, sent = in_flight
+        reply = future.result()
+        self._handle_results(changes, sent, reply["results"])
+        return len(sent)
 
     def _handle_results(self, changes: list[dict[str, Any] | None], sent: list[Any],
                         results: list[dict[str, Any]]) -> None:
@@ -304,6 +330,12 @@ class Syncer:
         self.result.applied = report.applied
         self.result.waiting = report.waiting
         self.result.conflicts.extend(report.conflicts)
+
+
+def _done(value: dict[str, Any]) -> Future[dict[str, Any]]:
+    future: Future[dict[str, Any]] = Future()
+    future.set_result(value)
+    return future
 
 
 def _env_int(name: str, default: int) -> int:
