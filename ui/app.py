@@ -63,9 +63,9 @@ def first_start_job(store: Any) -> dict[str, int] | None:
 
 
 class _StartAfterFirstPaint(QObject):
-    def __init__(self, window: QWidget, worker: DbWorker) -> None:
+    def __init__(self, window: QWidget, ctx: AppContext) -> None:
         super().__init__(window)
-        self._worker = worker
+        self._ctx = ctx
         window.installEventFilter(self)
         QTimer.singleShot(500, self._start)  # in case no paint comes (minimised, no display)
 
@@ -76,12 +76,12 @@ class _StartAfterFirstPaint(QObject):
         return False
 
     def _start(self) -> None:
-        if self._worker._thread.ident is None:
+        if not self._ctx.worker.started():
             # Everything alive now (modules, widgets, translations) lives as long as the app: moved
             # out of the collector's sight, a full collection no longer walks it (those walks were
             # 30-100 ms GUI pauses while scrolling long lists).
             gc.freeze()
-        self._worker.start()
+        self._ctx.worker.start()
 
 
 def build(argv: Sequence[str], app: QApplication | None = None,
@@ -107,17 +107,19 @@ def build(argv: Sequence[str], app: QApplication | None = None,
     ctx = AppContext(str(path), settings, worker)
     window = MainWindow(ctx)
     window.show()
-    _StartAfterFirstPaint(window, worker)
+    _StartAfterFirstPaint(window, ctx)
 
     def probe_failed(err: BaseException) -> None:
         present_error(err, window)
         if exit_on_failure:
             app.exit(3)
 
-    if first:
-        worker.submit(first_start_job, lambda result: ctx.dataChanged.emit() if result else None, probe_failed)
-    else:
-        worker.submit(lambda store: None, None, probe_failed)
+    def opened(result: dict[str, int] | None) -> None:
+        ctx.start_long_worker()
+        if result:
+            ctx.dataChanged.emit()  # the demo data is in: lists refresh
+
+    worker.submit(first_start_job if first else (lambda store: None), opened, probe_failed)
     return app, window, ctx
 
 

@@ -26,6 +26,7 @@ class AppContext(QObject):
         self.settings = settings
         self.worker = worker
         self._long_worker = long_worker
+        self._long_may_start = worker.started()
         self.open_inspection: Callable[[str], None] = lambda _iid: None
         self.new_inspection: Callable[[str | None], None] = lambda _sid=None: None
         self.preview_report: Callable[..., None] | None = None   # (inspection_id, kind='report')
@@ -34,9 +35,16 @@ class AppContext(QObject):
     def long_worker(self) -> DbWorker:
         """A second connection for long jobs (exports, batches), created on first use, so lists
         keep loading while a long job runs."""
-        if self._long_worker is None:
-            self._long_worker = DbWorker(self.store_path, "long")
+        if self._long_worker is None:  # starts once the main worker has opened (and migrated) the store
+            self._long_worker = DbWorker(self.store_path, "long", start=self._long_may_start)
         return self._long_worker
+
+    def start_long_worker(self) -> None:
+        """Called after the main worker's first job: two connections migrating a brand-new file at
+        once would collide, so the second one opens only after the first has finished."""
+        self._long_may_start = True
+        if self._long_worker is not None:
+            self._long_worker.start()
 
     def close_workers(self) -> None:
         self.worker.close()

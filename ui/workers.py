@@ -115,6 +115,9 @@ class DbWorker(QObject):
         if start:
             self._thread.start()
 
+    def started(self) -> bool:
+        return self._thread.ident is not None
+
     def start(self) -> None:
         """Start the thread (jobs submitted before wait in the queue); a no-op when running."""
         if not self._thread.is_alive() and not self._closed and self._thread.ident is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -72,6 +72,8 @@ WORK_COLUMNS = (
 
 
 class TodayPage(QWidget):
+    refreshed = Signal()   # both lists have arrived
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("todayPage")
@@ -141,16 +143,29 @@ class TodayPage(QWidget):
 
     def refresh(self) -> None:
         self._loaded = True
+        self._waiting = 2
         within = self.ctx.settings.due_within_days
         today = date.today()
-        self.ctx.worker.submit(lambda store: load_due(store, today, within), self._due_arrived, owner=self)
-        self.ctx.worker.submit(load_open_work, self.work_model.set_rows, owner=self)
+        # the due list runs the schedule arithmetic for every subject (up to a second for a city):
+        # on the second connection, so the lists and counters on the main worker are not held up
+        self.ctx.long_worker.submit(lambda store: load_due(store, today, within), self._due_arrived, owner=self)
+        self.ctx.worker.submit(load_open_work, self._work_arrived, owner=self)
+
+    def _one_arrived(self) -> None:
+        self._waiting -= 1
+        if self._waiting == 0:
+            self.refreshed.emit()
+
+    def _work_arrived(self, rows: list[dict[str, Any]]) -> None:
+        self.work_model.set_rows(rows)
+        self._one_arrived()
 
     def _due_arrived(self, rows: list[dict[str, Any]]) -> None:
         rows.sort(key=lambda r: (r["due_date"], r["subject_name"]))
         self.due_model.set_rows(rows)
         overdue = sum(1 for r in rows if r["days_left"] < 0)
         self._due_hint.setText(self.tr("%n overdue", "", overdue) if overdue else "")
+        self._one_arrived()
 
     def _start_for_due(self, index: Any) -> None:
         row = self.due_model.row_data(index.row()) if index.isValid() else None
