@@ -22,8 +22,8 @@ from qcity_desktop import __version__ as APP_VERSION
 from qcity_desktop.errors import InputError, QCityError, StateError
 from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
-from qcity_desktop.hub.ingest import parse_batch
 from qcity_desktop.hub.service import MAX_PAGE, Hub
+from qcity_desktop.hub.validate import parse_batch
 from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
 
 MAX_PUSH_BYTES = 64 * 1024 * 1024

@@ -137,7 +137,7 @@ def _signer(hub: Hub, signature: dict[str, Any], manifest_bytes: bytes) -> User:
 
 def import_into_hub(hub: Hub, source: bytes | Path, importer: User | None = None) -> dict[str, Any]:
     """Verify a device bundle and push its blobs and changes into ``hub``."""
-    from qcity_desktop.hub.ingest import PushError, parse_batch
+    from qcity_desktop.hub.validate import PushError, parse_batch
 
     zf, manifest, signature, manifest_bytes = read_bundle(source)
     with zf:
