@@ -128,6 +128,9 @@ class HubDb:
                 # FULL: an acknowledged push survives a power cut, not only a killed process.
                 raw.execute("PRAGMA synchronous = FULL")
                 raw.execute("PRAGMA busy_timeout = 30000")
+                # Keys are random UUIDs: index inserts touch pages all over the file, so keep many in memory.
+                raw.execute("PRAGMA cache_size = -65536")
+                raw.execute("PRAGMA mmap_size = 268435456")
             except (sqlite3.Error, OSError) as err:
                 raise EnvironmentProblem(f"cannot open the hub database in {self.data_dir}: {err}") from None
         with self._all_lock:

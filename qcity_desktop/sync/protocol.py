@@ -75,11 +75,16 @@ def hlc_key(hlc: str, device: str) -> tuple[str, str]:
     return (hlc or "", device or "")
 
 
+# One encoder for every call: json.dumps() with options builds a new encoder each time, which costs
+# more than encoding a row.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def canonical_body(body: dict[str, Any] | None) -> str | None:
     """The one text form of a row: equal rows give equal text, so "same change twice" is a string compare."""
     if body is None:
         return None
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL(body)
 
 
 def wire_id(spec: TableSpec, row: dict[str, Any], device_id: str) -> str:
