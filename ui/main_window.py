@@ -355,6 +355,10 @@ class MainWindow(QMainWindow):
             if not editor.close():
                 event.ignore()
                 return
+        for page in self.pages.values():  # pages with threads or ports (scales, sync) stop them on close
+            page.close()
+        for widget in list(self.previews):
+            widget.close()
         unregister_flush_hook(self.flush_editors)
         self._status_timer.stop()
         super().closeEvent(event)

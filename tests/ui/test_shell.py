@@ -231,9 +231,16 @@ def test_new_inspection_needs_a_subject_and_an_inspector(qtbot, window):
     dialog.reject()
 
 
-def test_scales_and_sync_pages_are_placeholders_until_their_parts_exist(qtbot, window):
+def test_scales_and_sync_pages_come_from_their_parts_and_stop_with_the_window(qtbot, window):
+    import importlib.util
+
     scales = window.show_page("scales")
     assert scales.isVisible()
     sync = window.show_page("sync")
-    assert sync.isVisible()
+    assert sync.isVisible() and not scales.isVisible()
+    expected = {"scales": "ScaleWizardPage" if importlib.util.find_spec("ui.scale_wizard") else "PlaceholderPage",
+                "sync": "SyncPage" if importlib.util.find_spec("ui.sync_page") else "PlaceholderPage"}
+    assert {"scales": type(scales).__name__, "sync": type(sync).__name__} == expected
+    window.close()
+    assert not sync.isVisible()
     assert QApplication.instance() is not None

@@ -66,13 +66,22 @@ def _optional(module: str, name: str) -> Any:
 
 def scales_page(ctx: AppContext) -> QWidget:
     cls = _optional("ui.scale_wizard", "ScaleWizardPage")
-    if cls is not None:
-        return cls(ctx.store_path, ctx.settings)
-    return PlaceholderPage("scales")
+    if cls is None:
+        return PlaceholderPage("scales")
+    page = cls(ctx.store_path, ctx.settings)
+    for name in ("saved", "finished", "completed"):
+        signal = getattr(page, name, None)
+        if signal is not None and hasattr(signal, "connect"):
+            signal.connect(lambda *_args: ctx.dataChanged.emit())
+    return page
 
 
 def sync_page(ctx: AppContext) -> QWidget:
     cls = _optional("ui.sync_page", "SyncPage")
-    if cls is not None:
-        return cls(ctx.store_path, ctx.settings)
-    return PlaceholderPage("sync")
+    if cls is None:
+        return PlaceholderPage("sync")
+    page = cls(ctx.store_path, ctx.settings)
+    finished = getattr(page, "finished", None)
+    if finished is not None:  # a sync changes lists and the pending count: refresh them
+        finished.connect(lambda *_args: ctx.dataChanged.emit())
+    return page
