@@ -241,3 +241,21 @@ def test_scales_and_sync_pages_come_from_their_parts_or_placeholders(qtbot, wind
     expected = {"scales": "ScaleWizardPage" if importlib.util.find_spec("ui.scale_wizard") else "PlaceholderPage",
                 "sync": "SyncPage" if importlib.util.find_spec("ui.sync_page") else "PlaceholderPage"}
     assert {"scales": type(scales).__name__, "sync": type(sync).__name__} == expected
+
+
+def test_enter_on_a_draft_opens_the_real_checklist_editor_and_closing_it_refreshes_the_lists(qtbot, window):
+    pytest.importorskip("ui.editor")
+    page = window.show_page("inspections")
+    page.status.setCurrentIndex(page.status.findData("draft"))
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading, timeout=5000)
+    iid = page.model.row_id(0)
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    editor = window.editors[iid]
+    qtbot.waitExposed(editor)
+    assert type(editor).__name__ == "InspectionEditor" and editor.inspection_id == iid and editor.isWindow()
+    with qtbot.waitSignal(window.ctx.dataChanged, timeout=3000):
+        editor.close()
+    qtbot.waitUntil(lambda: iid not in window.editors, timeout=3000)
