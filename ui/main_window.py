@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def _pending_arrived(self, counts: dict[str, int]) -> None:
         self._pending = counts
-        changed = self.tr("%n change(s) not yet synced", "", counts.get("changed", 0))
+        changed = self.tr("%n item(s) not yet synced", "", counts.get("changed", 0))
         drafts = self.tr("%n unsigned", "", counts.get("drafts", 0))
         self.pending_label.setText(f"{changed} · {drafts}")
 

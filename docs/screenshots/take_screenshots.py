@@ -49,6 +49,7 @@ def main() -> int:
     @step(2500)
     def today() -> None:
         shot("today")
+        shot("main-window")  # the README's picture: what a day starts with
         window.show_page("subjects")
 
     @step(1200)
@@ -93,6 +94,11 @@ def main() -> int:
     @step(800)
     def settings() -> None:
         shot("settings")
+        window.show_page("sync")
+
+    @step(1200)
+    def sync() -> None:
+        shot("sync")
         window.new_inspection(None)
 
     @step(1200)

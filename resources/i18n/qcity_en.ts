@@ -21,11 +21,9 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>%n change(s) not yet synced</source>
+        <source>%n item(s) not yet synced</source>
         <translation>
-            <numerusform>%n change not yet synced</numerusform>
-            <numerusform>%n changes not yet synced</numerusform>
-        </translation>
+            <numerusform>%n item not yet synced</numerusform><numerusform>%n items not yet synced</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n unsigned</source>

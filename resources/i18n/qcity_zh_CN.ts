@@ -392,10 +392,9 @@
         <translation>数据库：{0}</translation>
     </message>
     <message numerus="yes">
-        <source>%n change(s) not yet synced</source>
+        <source>%n item(s) not yet synced</source>
         <translation>
-            <numerusform>%n 项更改未同步</numerusform>
-        </translation>
+            <numerusform>%n 项未同步</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n unsigned</source>
