@@ -74,6 +74,63 @@ class Hub:
         self.proc.wait(30)
 
 
+class Link:
+    """A TCP relay in front of the hub that caps client → hub bytes at ``mbps`` (a real uplink), shared by
+    all connections, so the sync and the raw upload are measured through the same bottleneck."""
+
+    def __init__(self, upstream_port: int, mbps: float) -> None:
+        import socket
+
+        self.rate = mbps * 1e6 / 8
+        self.upstream_port = upstream_port
+        self.lock = threading.Lock()
+        self.next_free = time.monotonic()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            for s in (client, upstream):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, src, dst, limited: bool) -> None:  # noqa: ANN001
+        import socket
+
+        try:
+            while data := src.recv(65536):
+                if limited:
+                    with self.lock:
+                        start = max(self.next_free, time.monotonic())
+                        self.next_free = start + len(data) / self.rate
+                    delay = self.next_free - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
 
@@ -110,7 +167,7 @@ def build_device(path: Path, inspections: int, answers: int, photos: int, photo_
     return store
 
 
-def raw_baseline(hub: Hub, token: str, store) -> tuple[float, int]:
+def raw_baseline(hub: Hub, token: str, store, url: str | None = None) -> tuple[float, int]:
     """The same bytes, prepared beforehand, POSTed raw: photos on one connection, row JSON on another."""
     state = SyncState(store)
     bodies = []
@@ -128,7 +185,7 @@ def raw_baseline(hub: Hub, token: str, store) -> tuple[float, int]:
     total = sum(len(b) for b in bodies)
 
     def send_rows() -> None:
-        with httpx.Client(base_url=hub.url, headers=headers, timeout=600) as http:
+        with httpx.Client(base_url=url or hub.url, headers=headers, timeout=600) as http:
             for body in bodies:
                 http.post("/v1/diag/sink", content=body).raise_for_status()
 
@@ -136,7 +193,7 @@ def raw_baseline(hub: Hub, token: str, store) -> tuple[float, int]:
         import sqlite3
 
         conn = sqlite3.connect(store.path)
-        with httpx.Client(base_url=hub.url, headers=headers, timeout=600) as http:
+        with httpx.Client(base_url=url or hub.url, headers=headers, timeout=600) as http:
             for sha in shas:
                 data = bytes(conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0])
                 http.post("/v1/diag/sink", content=data).raise_for_status()
@@ -230,6 +287,8 @@ def main() -> None:
     ap.add_argument("--per-device", type=int, default=20)
     ap.add_argument("--items", type=int, default=120)
     ap.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    ap.add_argument("--link-mbps", type=float, default=0,
+                    help="measure the first sync and its baseline through a link of this many Mbit/s (0: loopback)")
     ap.add_argument("--skip-first", action="store_true", help="only the hub load part")
     args = ap.parse_args()
     if args.quick:
@@ -247,10 +306,14 @@ def main() -> None:
                 rows = SyncState(store).pending()["rows"]
                 print(f"device: {args.inspections} inspections x {args.answers} answers, {args.photos} photos of "
                       f"{args.photo_mb} MB = {rows} rows to push (built in {time.perf_counter() - t:.1f} s)")
-                base, nbytes = raw_baseline(hub, token, store)
-                print(f"baseline raw upload: {nbytes / 1e6:.0f} MB in {base:.2f} s ({nbytes / 1e6 / base:.0f} MB/s)")
+                link = Link(hub.port, args.link_mbps) if args.link_mbps else None
+                url = link.url if link else hub.url
+                where = f"through a {args.link_mbps:g} Mbit/s link" if link else "on loopback (no network limit)"
+                base, nbytes = raw_baseline(hub, token, store, url)
+                print(f"baseline raw upload {where}: {nbytes / 1e6:.0f} MB in {base:.2f} s "
+                      f"({nbytes / 1e6 / base:.0f} MB/s)")
                 t = time.perf_counter()
-                res = sync(store, hub.url, token)
+                res = sync(store, url, token)
                 first = time.perf_counter() - t
                 stats = httpx.get(f"{hub.url}/v1/stats", timeout=60,
                                   headers={"Authorization": f"Bearer {hub.user('boss', 'supervisor')}"}).json()
