@@ -139,7 +139,9 @@ def main() -> int:
         loop.exec()
 
     today = window.page("today")
-    wait_until(lambda: today.work_model.rowCount() > 0 and not ctx.worker.busy(), 60_000)
+    arrived: list[bool] = []
+    today.refreshed.connect(lambda: arrived.append(True))
+    wait_until(lambda: bool(arrived) and not ctx.worker.busy() and not ctx.long_worker.busy(), 60_000)
     results: dict[str, list[dict[str, float]]] = {k: [] for k in (
         "idle", "wheel", "pagedown", "jump", "typing", "bare-wheel", "bare-pagedown")}
     fetched: list[int] = []

@@ -50,8 +50,8 @@ def _prepare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     only wraps ready strings into items."""
     for r in rows:
         r["_date"] = local_time(r["started_at"])
-        r["inspectors"] = tuple(r["inspectors"])  # tuples of str leave the row dict untracked by the GC
-        r["_inspectors"] = "、".join(r["inspectors"])
+        r["inspectors"] = "、".join(r["inspectors"])  # a string: the kept row holds atomic values only
+        r["_inspectors"] = r["inspectors"]
         r["_cells"] = _cells(r)
     return rows
 
