@@ -8,6 +8,7 @@ themselves through ``dataChanged`` so lists and the status bar refresh without p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,7 +29,7 @@ class AppContext(QObject):
         self._long_worker = long_worker
         self._long_may_start = worker.started()
         self.open_inspection: Callable[[str], None] = lambda _iid: None
-        self.new_inspection: Callable[[str | None], None] = lambda _sid=None: None
+        self.new_inspection: Callable[..., Any] = lambda _sid=None, reinspection_of=None: None
         self.preview_report: Callable[..., None] | None = None   # (inspection_id, kind='report')
 
     @property

@@ -243,13 +243,14 @@ class MainWindow(QMainWindow):
         self.editors.pop(inspection_id, None)
         self.ctx.dataChanged.emit()
 
-    def new_inspection(self, subject_id: str | None = None) -> QWidget:
+    def new_inspection(self, subject_id: str | None = None, reinspection_of: str | None = None) -> QWidget:
+        """The New inspection dialog; ``reinspection_of`` makes it the re-inspection of that inspection."""
         from ui.pages.new_inspection import NewInspectionDialog
 
         if subject_id is None and self.current_page_name() == "subjects":
             selected = self.page("subjects").selected()  # type: ignore[attr-defined]
             subject_id = selected["id"] if selected else None
-        dialog = NewInspectionDialog(self.ctx, subject_id, self)
+        dialog = NewInspectionDialog(self.ctx, subject_id, self, reinspection_of=reinspection_of)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.created.connect(self.open_inspection)
         dialog.open()

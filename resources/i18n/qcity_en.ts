@@ -23,7 +23,9 @@
     <message numerus="yes">
         <source>%n item(s) not yet synced</source>
         <translation>
-            <numerusform>%n item not yet synced</numerusform><numerusform>%n items not yet synced</numerusform></translation>
+            <numerusform>%n item not yet synced</numerusform>
+            <numerusform>%n items not yet synced</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unsigned</source>

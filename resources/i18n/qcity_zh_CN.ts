@@ -394,7 +394,8 @@
     <message numerus="yes">
         <source>%n item(s) not yet synced</source>
         <translation>
-            <numerusform>%n 项未同步</numerusform></translation>
+            <numerusform>%n 项未同步</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unsigned</source>
@@ -510,6 +511,10 @@ Database: {0}</source>
     <message>
         <source>New inspection</source>
         <translation>新建检查</translation>
+    </message>
+    <message>
+        <source>New re-inspection</source>
+        <translation>新建复检</translation>
     </message>
     <message>
         <source>Kind</source>

@@ -259,3 +259,22 @@ def test_enter_on_a_draft_opens_the_real_checklist_editor_and_closing_it_refresh
     with qtbot.waitSignal(window.ctx.dataChanged, timeout=3000):
         editor.close()
     qtbot.waitUntil(lambda: iid not in window.editors, timeout=3000)
+
+
+def test_a_due_reinspection_starts_a_reinspection_linked_to_the_failed_inspection(qtbot, window, fake_editor, demo_db):
+    today = window.page("today")
+    qtbot.waitUntil(lambda: today.due_model.rowCount() > 0, timeout=5000)
+    rows = [today.due_model.row_data(r) for r in range(today.due_model.rowCount())]
+    r = next(i for i, row in enumerate(rows) if row["what"] == "reinspection")
+    today.due_view.setFocus()
+    today.due_view.setCurrentIndex(today.due_model.index(r, 0))
+    qtbot.keyClick(today.due_view, Qt.Key.Key_Return)
+    dialog = window.findChild(QWidget, "newInspectionDialog")
+    original = open_store(demo_db).inspections.row(rows[r]["inspection_id"])
+    qtbot.waitUntil(lambda: dialog.subject is not None and dialog.template.currentData() == original["template_id"],
+                    timeout=5000)
+    assert dialog.windowTitle() == "New re-inspection" or dialog.windowTitle() == "新建复检"
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        dialog.start()
+    row = open_store(demo_db).inspections.row(created.args[0])
+    assert row["reinspection_of"] == original["id"] and row["subject_id"] == original["subject_id"]

@@ -32,10 +32,14 @@ def _templates(_store: Any) -> list[Any]:
 class NewInspectionDialog(QDialog):
     created = Signal(str)   # the new inspection's id
 
-    def __init__(self, ctx: AppContext, subject_id: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, subject_id: str | None = None, parent: QWidget | None = None,
+                 reinspection_of: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newInspectionDialog")
         self.ctx = ctx
+        self.reinspection_of = reinspection_of
+        self.original_template: str | None = None
+        self._preset_subject = subject_id   # a re-inspection link only holds for the subject it was made for
         self.subject: dict[str, Any] | None = None
         self.templates: list[Any] = []
         self.models: dict[str, SubjectsModel] = {}
@@ -80,6 +84,9 @@ class NewInspectionDialog(QDialog):
         ctx.worker.submit(_templates, self._templates_arrived, owner=self)
         if subject_id:
             ctx.worker.submit(lambda store: store.subjects.get(subject_id), self.set_subject, owner=self)
+        if reinspection_of:  # a re-inspection checks the same items: the original's checklist
+            ctx.worker.submit(lambda store: store.inspections.row(reinspection_of)["template_id"],
+                              self._original_arrived, owner=self)
         self.retranslate()
         self._update_ok()
         self.search.setFocus()
@@ -121,6 +128,10 @@ class NewInspectionDialog(QDialog):
         self._fill_templates()
         self._update_ok()
 
+    def _original_arrived(self, template_id: str) -> None:
+        self.original_template = template_id
+        self._fill_templates()
+
     def _templates_arrived(self, templates: list[Any]) -> None:
         self.templates = templates
         self._fill_templates()
@@ -134,7 +145,9 @@ class NewInspectionDialog(QDialog):
                 self.template.addItem(title, t.id)
                 self.template.setItemData(self.template.count() - 1, t.standard, Qt.ItemDataRole.ToolTipRole)
         regime = (self.subject or {}).get("data", {}).get("regime")
-        if regime:  # an elevator's inspection regime picks the matching T7001 template
+        if self.original_template and self.template.findData(self.original_template) >= 0:
+            self.template.setCurrentIndex(self.template.findData(self.original_template))
+        elif regime:  # an elevator's inspection regime picks the matching T7001 template
             for i in range(self.template.count()):
                 if str(regime) in str(self.template.itemData(i)):
                     self.template.setCurrentIndex(i)
@@ -154,9 +167,13 @@ class NewInspectionDialog(QDialog):
         if self.subject is None or not self.template.currentData():
             return
         sid, tid, who = self.subject["id"], self.template.currentData(), self.inspector.text().strip()
+        original = self.reinspection_of if self.subject["id"] == self._subject_of_original() else None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        self.ctx.worker.submit(lambda store: store.inspections.create(sid, tid, inspectors=[who]), self._created,
-                               self._failed, owner=self)
+        self.ctx.worker.submit(lambda store: store.inspections.create(sid, tid, inspectors=[who], reinspection_of=original),
+                               self._created, self._failed, owner=self)
+
+    def _subject_of_original(self) -> str | None:
+        return self._preset_subject
 
     def _created(self, iid: str) -> None:
         self.created.emit(iid)
@@ -170,7 +187,7 @@ class NewInspectionDialog(QDialog):
         present_error(err, self)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("New inspection"))
+        self.setWindowTitle(self.tr("New re-inspection") if self.reinspection_of else self.tr("New inspection"))
         for i, k in enumerate(KINDS):
             self.kind.setItemText(i, kind_label(k))
         self._labels[self.kind].setText(self.tr("Kind"))

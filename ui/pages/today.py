@@ -169,7 +169,12 @@ class TodayPage(QWidget):
 
     def _start_for_due(self, index: Any) -> None:
         row = self.due_model.row_data(index.row()) if index.isValid() else None
-        self.ctx.new_inspection(row["subject_id"] if row else None)
+        if row is None:
+            self.ctx.new_inspection(None)
+        elif row.get("what") == "reinspection" and row.get("inspection_id"):
+            self.ctx.new_inspection(row["subject_id"], reinspection_of=row["inspection_id"])
+        else:
+            self.ctx.new_inspection(row["subject_id"])
 
     def _open_work(self, index: Any) -> None:
         row = self.work_model.row_data(index.row()) if index.isValid() else None
