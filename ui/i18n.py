@@ -40,6 +40,18 @@ def catalogues(language: str, directory: Path = I18N_DIR) -> list[Path]:
     return sorted(directory.glob(f"*_{language}.qm"))
 
 
+def remove_language(app: QCoreApplication | None = None) -> None:
+    """Uninstall the catalogues (the UI falls back to its English source strings); tests use it to
+    leave the application as they found it."""
+    global _generation
+    app = app or QCoreApplication.instance()
+    for old in _installed:
+        if app is not None:
+            app.removeTranslator(old)
+    _installed.clear()
+    _generation += 1
+
+
 def install_language(language: str, app: QCoreApplication | None = None) -> list[str]:
     """Make ``language`` (``zh_CN`` or ``en``) current; returns the catalogues loaded."""
     global _language, _generation

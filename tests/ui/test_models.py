@@ -19,6 +19,15 @@ from ui.models.subjects import SubjectsModel
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
+@pytest.fixture(autouse=True)
+def _chinese(qapp):  # noqa: ANN001, ANN202 - headers are checked in the default language, then removed
+    from ui.i18n import install_language, remove_language
+
+    install_language("zh_CN")
+    yield
+    remove_language()
+
+
 def _load_at_least(qtbot, model, n: int) -> None:  # noqa: ANN001
     """Fetch pages as a scrolling view would, until ``n`` rows are loaded."""
     def enough() -> bool:

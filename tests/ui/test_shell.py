@@ -22,6 +22,9 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 @pytest.fixture
 def window(qtbot, demo_db):  # noqa: ANN001, ANN201
+    from ui.i18n import install_language, remove_language
+
+    install_language("zh_CN")  # the default UI language, whatever an earlier test switched to
     worker = DbWorker(str(demo_db))
     ctx = AppContext(str(demo_db), Settings(inspector_name="张伟"), worker)
     win = MainWindow(ctx)
@@ -31,6 +34,7 @@ def window(qtbot, demo_db):  # noqa: ANN001, ANN201
     yield win
     win.close()
     ctx.close_workers()
+    remove_language()  # other parts' tests expect the untranslated source strings
 
 
 @pytest.fixture

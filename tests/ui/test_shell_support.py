@@ -21,6 +21,14 @@ from ui.workers import DbWorker
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
+@pytest.fixture(autouse=True)
+def _leave_no_language_behind(qapp):  # noqa: ANN001, ANN202 - other parts' tests expect source strings
+    from ui.i18n import remove_language
+
+    yield
+    remove_language()
+
+
 # --------------------------------------------------------------------------- settings
 
 def test_settings_round_trip_through_the_user_config_folder(tmp_path):
