@@ -163,9 +163,13 @@ class TodayPage(QWidget):
     def _due_arrived(self, rows: list[dict[str, Any]]) -> None:
         rows.sort(key=lambda r: (r["due_date"], r["subject_name"]))
         self.due_model.set_rows(rows)
-        overdue = sum(1 for r in rows if r["days_left"] < 0)
-        self._due_hint.setText(self.tr("%n overdue", "", overdue) if overdue else "")
+        self._overdue = sum(1 for r in rows if r["days_left"] < 0)
+        self._show_overdue()
         self._one_arrived()
+
+    def _show_overdue(self) -> None:
+        n = getattr(self, "_overdue", 0)
+        self._due_hint.setText(self.tr("%n overdue", "", n) if n else "")
 
     def _start_for_due(self, index: Any) -> None:
         row = self.due_model.row_data(index.row()) if index.isValid() else None
@@ -192,6 +196,7 @@ class TodayPage(QWidget):
         self.start_button.setText(self.tr("Start inspection"))
         self.open_button.setText(self.tr("Open"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self._show_overdue()
         self.due_model.retranslate()
         self.work_model.retranslate()
 
