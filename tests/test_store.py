@@ -232,3 +232,19 @@ def test_signed_evaluation_is_the_one_made_at_completion(tmp_path: Path) -> None
     assert after["remark"] == "使用单位承诺一周内更换机房照明"
     assert "监护使用" in after["evaluation"]["remarks"][0]
     assert store.audit.verify().ok
+
+
+def test_two_programs_opening_a_new_file_at_once_both_succeed(tmp_path: Path) -> None:
+    """The app and the CLI started together on a fresh file must not both run migration 0001."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "race.db"
+    code = ("import sys; from qcity_desktop.store import open_store; "
+            "s = open_store(sys.argv[1]); print(s.conn.execute('PRAGMA user_version').fetchone()[0])")
+    root = Path(__file__).resolve().parent.parent
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
+    assert {o[0].strip() for o in outs} == {str(latest_version())}

@@ -51,17 +51,45 @@ def check_version(conn: sqlite3.Connection, where: str, directory: Path = MIGRAT
     return version
 
 
+def split_statements(sql: str) -> list[str]:
+    """The SQL statements of a script (trigger bodies with inner semicolons kept whole)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    rest = "\n".join(ln for ln in buf.splitlines() if not ln.strip().startswith("--")).strip()
+    if rest:
+        raise EnvironmentProblem(f"migration has an unterminated statement: {rest[:60]}")
+    return statements
+
+
 def apply_migrations(conn: sqlite3.Connection, current: int, directory: Path = MIGRATIONS_DIR) -> int:
-    """Apply every migration newer than ``current``, each in its own transaction."""
+    """Apply every migration newer than ``current``, each in its own transaction.
+
+    The version is read again under the write lock, so two programs opening a new file at the
+    same moment (the app and the CLI) never both run the same migration.
+    """
     for number, path in migration_files(directory):
         if number <= current:
             continue
-        sql = path.read_text(encoding="utf-8")
+        statements = split_statements(path.read_text(encoding="utf-8"))
         try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+            conn.execute("BEGIN IMMEDIATE")
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
         except sqlite3.Error as err:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if "locked" in str(err) or "busy" in str(err):
+                raise
             raise EnvironmentProblem(f"migration {path.name} failed: {err}") from None
         current = number
     return current
