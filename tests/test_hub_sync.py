@@ -189,3 +189,47 @@ def test_wrong_or_expired_token_is_refused(hub: HubProcess, tmp_path: Path) -> N
     assert SyncState(a).pending() == before                    # nothing lost, nothing marked as sent
     resp = httpx.get(f"{hub.url}/v1/changes", params={"device": "x"})
     assert resp.status_code == 401
+
+
+def test_two_devices_answering_the_same_item_end_with_one_answer(hub: HubProcess, tmp_path: Path) -> None:
+    """Same inspector, laptop and tablet, both answer item X of one draft offline: one answer survives (the
+    later one), both devices agree, and the hub holds a single row for that item."""
+    ann = hub.add_user("ann", "inspector")
+    a1, a2 = open_store(tmp_path / "a1.db"), open_store(tmp_path / "a2.db")
+    sid, _ = a1.subjects.add("elevator", {"name": "温泉花园3栋1号梯", "regime": "2009"})
+    iid = a1.inspections.create(sid, "elevator-t7001-2009", inspectors=["张伟"])
+    sync(a1, hub.url, ann)
+    sync(a2, hub.url, ann)
+    template = a1.inspections.template_of(a1.inspections.row(iid))
+    item = next(i for i in template.leaves() if i.type == "result")
+    a1.inspections.answer(iid, item.id, result="pass", note="笔记本")
+    time.sleep(0.005)
+    a2.inspections.answer(iid, item.id, result="fail", note="平板：门锁损坏")     # the later answer
+    sync(a1, hub.url, ann)
+    res = sync(a2, hub.url, ann)
+    assert any(c["kind"] == "rekeyed" for c in res.conflicts)
+    sync(a1, hub.url, ann)
+    for store in (a1, a2):
+        rows = store.query("SELECT id, result, note FROM answers WHERE inspection_id = ? AND item_id = ?", (iid, item.id))
+        assert len(rows) == 1 and rows[0]["result"] == "fail" and rows[0]["note"] == "平板：门锁损坏"
+    on_hub = [b for (t, _), b in hub.rows().items() if t == "answers" and b["item_id"] == item.id]
+    assert len(on_hub) == 1 and on_hub[0]["result"] == "fail"
+    assert same_rows(device_rows(a1), device_rows(a2)) == []
+
+
+def test_a_photo_removed_from_a_draft_disappears_everywhere(hub: HubProcess, tmp_path: Path) -> None:
+    ann, sue = hub.add_user("ann", "inspector"), hub.add_user("sue", "supervisor")
+    a, s = open_store(tmp_path / "a.db"), open_store(tmp_path / "s.db")
+    sid, _ = a.subjects.add("elevator", {"name": "温泉花园3栋1号梯"})
+    iid = a.inspections.create(sid, "elevator-t7001-2009", inspectors=["张伟"])
+    keep = a.attachments.add(iid, b"\xff\xd8 photo one", "image/jpeg", filename="1.jpg")
+    drop = a.attachments.add(iid, b"\xff\xd8 photo two", "image/jpeg", filename="2.jpg")
+    sync(a, hub.url, ann)
+    sync(s, hub.url, sue)
+    assert {r["id"] for r in s.attachments.for_inspection(iid)} == {keep, drop}
+    a.attachments.remove(drop)
+    sync(a, hub.url, ann)
+    sync(s, hub.url, sue)
+    assert {r["id"] for r in s.attachments.for_inspection(iid)} == {keep}
+    assert ("attachments", drop) not in hub.rows()
+    assert same_rows(device_rows(a), device_rows(s)) == []
