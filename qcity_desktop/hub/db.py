@@ -21,6 +21,8 @@ from qcity_desktop.errors import EnvironmentProblem
 
 SCHEMA_VERSION = 1
 _ADVISORY_KEY = 0x51C17  # "QCITY": the hub's write lock on PostgreSQL
+CHECKPOINT_SECONDS = 0.5
+WRITER_CHECKPOINT_PAGES = 20_000   # ~80 MB of WAL: only if the checkpoint thread cannot keep up
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -107,6 +109,25 @@ class HubDb:
             row = c.one("SELECT value FROM hub_meta WHERE key = 'schema'")
             if row and int(row[0]) > SCHEMA_VERSION:
                 raise EnvironmentProblem(f"the hub database was written by a newer QCity hub (schema {row[0]}); update the hub")
+        self._stop = threading.Event()
+        self._checkpoints: threading.Thread | None = None
+        if not self.pg:
+            self._checkpoints = threading.Thread(target=self._checkpoint_loop, name="qcity-hub-checkpoint", daemon=True)
+            self._checkpoints.start()
+
+    def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database file off the writer's path.
+
+        With random-UUID keys one group commit dirties pages all over both indexes, so SQLite's
+        automatic checkpoint (run by the committing thread) made the single writer copy megabytes
+        per commit while every device waited. A PASSIVE checkpoint never blocks the writer or
+        readers, and durability does not depend on it (the WAL is flushed at each COMMIT).
+        """
+        while not self._stop.wait(CHECKPOINT_SECONDS):
+            try:
+                self._conn().raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except (sqlite3.Error, EnvironmentProblem):  # busy or closing: the next round tries again
+                continue
 
     # -- connections ------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -131,6 +152,9 @@ class HubDb:
                 # Keys are random UUIDs: index inserts touch pages all over the file, so keep many in memory.
                 raw.execute("PRAGMA cache_size = -65536")
                 raw.execute("PRAGMA mmap_size = 268435456")
+                # Checkpoints run on their own thread (below); the writer only steps in if that one
+                # falls far behind, so a push no longer pays for copying the WAL into the file.
+                raw.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
             except (sqlite3.Error, OSError) as err:
                 raise EnvironmentProblem(f"cannot open the hub database in {self.data_dir}: {err}") from None
         with self._all_lock:
@@ -179,6 +203,9 @@ class HubDb:
                     c.raw.execute("COMMIT")
 
     def close(self) -> None:
+        self._stop.set()
+        if self._checkpoints is not None and self._checkpoints is not threading.current_thread():
+            self._checkpoints.join(10)
         with self._all_lock:
             for raw in self._all:
                 try:
