@@ -438,7 +438,7 @@
         <translation>确认签署并锁定</translation>
     </message>
     <message>
-        <source>Type the inspector's name.</source>
+        <source>Type the inspector&apos;s name.</source>
         <translation>请填写检验员姓名。</translation>
     </message>
     <message>

@@ -48,7 +48,7 @@
         <translation>数据库只读</translation>
     </message>
     <message>
-        <source>Check the file's permissions or copy it to a writable folder.</source>
+        <source>Check the file&apos;s permissions or copy it to a writable folder.</source>
         <translation>请检查文件权限，或将其复制到可写的文件夹。</translation>
     </message>
     <message>
@@ -112,7 +112,7 @@
         <translation>当前无法操作</translation>
     </message>
     <message>
-        <source>The record's state does not allow this step.</source>
+        <source>The record&apos;s state does not allow this step.</source>
         <translation>该记录的当前状态不允许此操作。</translation>
     </message>
     <message>
@@ -505,7 +505,7 @@ Database: {0}</source>
         <translation>检查对象：{0} — {1}</translation>
     </message>
     <message>
-        <source>Enter the inspector's name.</source>
+        <source>Enter the inspector&apos;s name.</source>
         <translation>请填写检查员姓名。</translation>
     </message>
     <message>
@@ -556,7 +556,7 @@ Database: {0}</source>
         <translation>同步</translation>
     </message>
     <message>
-        <source>Synchronisation with the bureau's hub will appear here. Everything is stored on this computer meanwhile; nothing needs the network.</source>
+        <source>Synchronisation with the bureau&apos;s hub will appear here. Everything is stored on this computer meanwhile; nothing needs the network.</source>
         <translation>与局中心服务器的同步将显示在这里。在此之前所有数据都保存在本机，无需网络。</translation>
     </message>
 </context>

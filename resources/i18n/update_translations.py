@@ -1,16 +1,19 @@
-"""Refresh the desktop shell's translation catalogues: extract, (optionally) fill, compile.
+"""Refresh the UI's translation catalogues: extract, (optionally) fill, compile.
 
-    .venv/bin/python resources/i18n/update_translations.py [--fill translations.json] [--check]
+    .venv/bin/python resources/i18n/update_translations.py [--part qcity|editor|scale_wizard|all]
+                                                           [--fill translations.json] [--check]
 
-1. ``pyside6-lupdate`` extracts every tr()/translate() string of the shell's files into
-   ``qcity_zh_CN.ts`` (keeping existing translations) and the plural forms into ``qcity_en.ts``
-   (source strings are English, so English needs only its plural forms).
+Each part of the UI (the shell, the checklist editor, the scale wizard) has its own catalogue
+``<part>_zh_CN.ts`` so people working on different parts never edit the same file; ui/i18n.py
+loads every ``*_<lang>.qm``.
+1. ``pyside6-lupdate`` extracts every tr()/translate() string of the part's files into
+   ``<part>_zh_CN.ts`` (keeping existing translations) and, for parts with plural strings, the
+   plural forms into ``<part>_en.ts`` (source strings are English, so English needs only those).
 2. ``--fill`` takes a JSON object {source: translation} or {"Context|source": translation}
    and fills entries still marked unfinished (a bootstrap aid; Qt Linguist is the normal tool).
 3. ``pyside6-lrelease`` compiles both to ``.qm``, which the app loads (ui/i18n.py).
 ``--check`` exits 1 if any Chinese entry is unfinished, so a new string cannot ship untranslated.
 
-Other parts of the UI ship their own ``<part>_zh_CN.ts/.qm`` next to these; ui/i18n.py loads all.
 """
 
 from __future__ import annotations
@@ -27,15 +30,25 @@ ROOT = HERE.parent.parent
 BIN = Path(sys.executable).parent
 SHELL_FILES = ["ui/app.py", "ui/context.py", "ui/errors.py", "ui/labels.py", "ui/main_window.py", "ui/workers.py",
                "ui/models/*.py", "ui/pages/*.py"]
+# part → (source files, has an English plural catalogue)
+PARTS: dict[str, tuple[list[str], bool]] = {
+    "qcity": (SHELL_FILES, True),
+    "editor": (["ui/editor/*.py", "ui/widgets/signature_pad.py", "ui/widgets/photo_viewer.py"], True),
+    "scale_wizard": (["ui/scale_wizard/*.py"], False),
+}
 ZH = HERE / "qcity_zh_CN.ts"
 EN = HERE / "qcity_en.ts"
 
 
-def shell_sources() -> list[str]:
+def sources(part: str = "qcity") -> list[str]:
     out: list[str] = []
-    for pattern in SHELL_FILES:
+    for pattern in PARTS[part][0]:
         out += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern) if p.name != "__init__.py")
     return out
+
+
+def shell_sources() -> list[str]:
+    return sources("qcity")
 
 
 def run(*args: str) -> None:
@@ -91,23 +104,38 @@ def english_plural(source: str) -> list[str]:
     return [one, many]
 
 
+def update_part(part: str, fill_table: dict[str, object] | None) -> list[str]:
+    """Extract, fill and compile one part's catalogues; returns its untranslated Chinese entries."""
+    files, plurals = PARTS[part]
+    zh, en = HERE / f"{part}_zh_CN.ts", HERE / f"{part}_en.ts"
+    files = sources(part)
+    lupdate = str(BIN / "pyside6-lupdate")
+    run(lupdate, *files, "-no-obsolete", "-locations", "none", "-ts", str(zh))
+    if plurals:
+        run(lupdate, *files, "-no-obsolete", "-locations", "none", "-pluralonly", "-ts", str(en))
+    if fill_table:
+        print(f"{part}: filled {fill(zh, fill_table)} Chinese entries")
+    catalogues = [zh]
+    if plurals:
+        plural_sources = {s.split("|", 1)[1]: english_plural(s.split("|", 1)[1]) for s in unfinished(en)}
+        if plural_sources:
+            print(f"{part}: filled {fill(en, plural_sources)} English plural entries")
+        catalogues.append(en)
+    for ts in catalogues:
+        run(str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm")))
+    return unfinished(zh)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
     parser.add_argument("--fill", type=Path, help="JSON {source or 'Context|source': translation}")
     parser.add_argument("--check", action="store_true", help="fail if a Chinese entry is unfinished")
     args = parser.parse_args()
-    files = shell_sources()
-    run(str(BIN / "pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none", "-ts", str(ZH))
-    run(str(BIN / "pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none", "-pluralonly", "-ts", str(EN))
-    if args.fill:
-        table = json.loads(args.fill.read_text(encoding="utf-8"))
-        print(f"filled {fill(ZH, table)} Chinese entries")
-    plural_sources = {s.split("|", 1)[1]: english_plural(s.split("|", 1)[1]) for s in unfinished(EN)}
-    if plural_sources:
-        print(f"filled {fill(EN, plural_sources)} English plural entries")
-    for ts in (ZH, EN):
-        run(str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm")))
-    missing = unfinished(ZH)
+    table = json.loads(args.fill.read_text(encoding="utf-8")) if args.fill else None
+    missing: list[str] = []
+    for part in (PARTS if args.part == "all" else [args.part]):
+        missing += [f"{part}: {entry}" for entry in update_part(part, table)]
     for entry in missing:
         print("untranslated:", entry)
     return 1 if (args.check and missing) else 0

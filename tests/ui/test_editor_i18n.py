@@ -31,7 +31,7 @@ def test_every_tr_string_of_the_editor_is_translated() -> None:
         for source in pattern.findall(path.read_text(encoding="utf-8")):
             seen.add(source)
             assert source in known, f"{path.name}: {source!r} has no Chinese translation " \
-                                    "(run resources/i18n/update_editor_translations.py)"
+                                    "(run resources/i18n/update_translations.py --part editor)"
             assert known[source].strip(), source
     assert len(seen) > 80
     assert known["Signed — read-only"] == "已签署，只读"
