@@ -27,15 +27,19 @@ OPEN_SQL_1 = "SELECT * FROM inspections WHERE id = ?"
 OPEN_SQL_2 = "SELECT item_id, result, value, deduction, clauses, note FROM answers WHERE inspection_id = ?"
 
 
-def timeit(fn, repeat: int = 30) -> float:
-    """Median milliseconds over ``repeat`` runs after one warm-up."""
-    fn()
-    samples = []
+def paired(ours, base, repeat: int = 300) -> tuple[float, float]:
+    """Median milliseconds of ``ours`` and ``base``, run alternately so machine noise hits both alike."""
+    ours()
+    base()
+    a, b = [], []
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples)
+        ours()
+        a.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        base()
+        b.append((time.perf_counter() - t) * 1000)
+    return statistics.median(a), statistics.median(b)
 
 
 def main() -> None:
@@ -75,8 +79,7 @@ def main() -> None:
     ]
     print(f"{'query':62} {'qcity ms':>9} {'sqlite3 ms':>11} {'ratio':>6}")
     for label, ours, base in rows:
-        a = timeit(ours)
-        b = timeit(base)
+        a, b = paired(ours, base)
         print(f"{label:62} {a:9.2f} {b:11.2f} {a / b:6.2f}")
 
 

@@ -42,6 +42,20 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def decode_json_column(rows: list[dict[str, Any]], column: str, empty: str = "{}") -> None:
+    """Decode one JSON column of many rows with a single json.loads call.
+
+    Parsing 200 small objects one by one costs ~6× more than parsing them as one array,
+    and search-as-you-type does this on every keystroke."""
+    if not rows:
+        return
+    import json
+
+    values = json.loads("[" + ",".join(r[column] or empty for r in rows) + "]")
+    for row, value in zip(rows, values, strict=True):
+        row[column] = value
+
+
 def translate_sqlite_error(err: sqlite3.Error, where: str) -> Exception:
     """Map an SQLite error to the error the user should see, or return it unchanged (a bug)."""
     text = str(err)

@@ -9,13 +9,13 @@ hub can page the same way.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from qcity_desktop.errors import InputError
+from qcity_desktop.store import decode_json_column
 from qcity_desktop.store.subjects import split_search
 
 if TYPE_CHECKING:
@@ -103,8 +103,7 @@ def inspection_page(store: Store, filt: InspectionFilter, sort: str = "started_a
            + (f"WHERE {' AND '.join(clauses)} " if clauses else "")
            + f"ORDER BY {expr} {direction}, i.id {direction} LIMIT ?")
     rows = store.query(sql, (*params, limit))
-    for r in rows:
-        r["inspectors"] = json.loads(r["inspectors"] or "[]")
+    decode_json_column(rows, "inspectors", "[]")
     next_key = (rows[-1]["sort_key"], rows[-1]["id"]) if len(rows) == limit else None
     for r in rows:
         r.pop("sort_key", None)
@@ -136,8 +135,7 @@ def open_work(store: Store, limit: int = 200) -> list[dict[str, Any]]:
         f"SELECT {_COLUMNS}, (SELECT count(*) FROM answers a WHERE a.inspection_id = i.id) AS answered "
         "FROM inspections i JOIN subjects s ON s.id = i.subject_id "
         "WHERE i.status IN ('draft', 'completed') ORDER BY i.started_at DESC LIMIT ?", (limit,))
-    for r in rows:
-        r["inspectors"] = json.loads(r["inspectors"] or "[]")
+    decode_json_column(rows, "inspectors", "[]")
     return rows
 
 
@@ -193,8 +191,7 @@ def subject_page(store: Store, filt: SubjectFilter, offset: int = 0, limit: int 
     rows = store.query(f"SELECT s.id, s.kind, s.name, s.address, s.district, s.codes, s.owner, s.data, s.next_due "
                        f"FROM subjects s {join} WHERE {where} ORDER BY s.name, s.id LIMIT ? OFFSET ?",
                        (*params, limit, offset))
-    for r in rows:
-        r["data"] = json.loads(r["data"] or "{}")
+    decode_json_column(rows, "data")
     return rows
 
 

@@ -17,7 +17,7 @@ from qcity_desktop.checklists.model import Answer, Evaluation, Item, RuleContext
 from qcity_desktop.checklists.rules import evaluate
 from qcity_desktop.checklists.templates import get_template
 from qcity_desktop.errors import InputError, NotFoundError, StateError
-from qcity_desktop.store import new_id
+from qcity_desktop.store import decode_json_column, new_id
 
 if TYPE_CHECKING:
     from qcity_desktop.store import Store
@@ -163,8 +163,7 @@ class Inspections:
                + (f"WHERE {' AND '.join(where)} " if where else "")
                + "ORDER BY i.started_at DESC LIMIT ? OFFSET ?")
         rows = self.store.query(sql, (*params, limit, offset))
-        for r in rows:
-            r["inspectors"] = parse_names(r["inspectors"])
+        decode_json_column(rows, "inspectors", "[]")
         return rows
 
     # -- writing ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcity_desktop.domain.subject_fields import fields_for, split_columns, validate_subject
 from qcity_desktop.errors import InputError, NotFoundError
-from qcity_desktop.store import new_id
+from qcity_desktop.store import decode_json_column, new_id
 
 if TYPE_CHECKING:
     from qcity_desktop.store import Store
@@ -102,7 +102,9 @@ class Subjects:
                 params += [like] * 4
         sql = (f"SELECT s.* FROM subjects s {join} WHERE {' AND '.join(where)} "
                f"ORDER BY s.kind, s.name LIMIT ? OFFSET ?")
-        return [_row_to_subject(r) for r in self.store.query(sql, (*params, limit, offset))]
+        rows = self.store.query(sql, (*params, limit, offset))
+        decode_json_column(rows, "data")
+        return rows
 
     def count(self, kind: str | None = None) -> int:
         if kind:
