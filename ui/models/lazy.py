@@ -15,6 +15,7 @@ garbage collector to walk: full collections over 20,000 rows paused the GUI for 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -136,6 +137,9 @@ class LazyTableModel(QStandardItemModel):
             self._chunker.start()
             return
         self._loading = False
+        # the rows just loaded live as long as the list: keep them out of full collections, which
+        # otherwise walk every loaded row (an 18 ms pause at 17,000 rows while dragging to the end)
+        gc.freeze()
         self.loadingChanged.emit(False)
         self.pageLoaded.emit(len(self._rows))
 
