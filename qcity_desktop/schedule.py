@@ -465,18 +465,25 @@ def next_due_for_subject(kind: str, data: Mapping[str, Any], today: date | None 
     rules = rules or load_rules()
     today = today or date.today()
     if kind == "elevator":
-        base = elevator_base_date(data)
-        if base is None:
+        known = _base_and_regime(data, rules)
+        if known is None:
             return None
-        regime = str(data.get("regime") or rules.elevator.get("default_regime", "2023"))
-        if regime not in rules.elevator["regimes"]:
-            return None
+        base, regime = known
         last = parse_date(data.get("last_periodic_date"))
         return next_periodic(base, [last] if last else [], today, regime, rules).due.isoformat()
     if kind == "scale":
         expiry, _ = scale_expiry(data, rules)
         return expiry.isoformat() if expiry else None
     return None
+
+
+def _base_and_regime(data: Mapping[str, Any], rules: ScheduleRules) -> tuple[date, str] | None:
+    """An elevator's base date and inspection regime, or None when its record cannot be scheduled."""
+    base = elevator_base_date(data)
+    if base is None:
+        return None
+    regime = str(data.get("regime") or rules.elevator.get("default_regime", "2023"))
+    return (base, regime) if regime in rules.elevator["regimes"] else None
 
 
 def next_due_after_inspection(kind: str, data: Mapping[str, Any], inspection_date: date, verdict: str | None,
@@ -490,12 +497,10 @@ def next_due_after_inspection(kind: str, data: Mapping[str, Any], inspection_dat
     del verdict
     rules = rules or load_rules()
     if kind == "elevator":
-        base = elevator_base_date(data)
-        if base is None:
+        known = _base_and_regime(data, rules)
+        if known is None:
             return None
-        regime = str(data.get("regime") or rules.elevator.get("default_regime", "2023"))
-        if regime not in rules.elevator["regimes"]:
-            return None
+        base, regime = known
         return next_periodic(base, [inspection_date], inspection_date, regime, rules).due.isoformat()
     if kind == "scale":
         expiry, _ = scale_expiry(data, rules)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 
 from qcity_desktop.checklists.model import Answer, Item
 from ui.editor.deductions import DeductionList
-from ui.editor.rows import image_paths
+from ui.editor.rows import PhotoDropTarget
 
 THUMB = 80
 
 
-class PhotoStrip(QListWidget):
+class PhotoStrip(PhotoDropTarget, QListWidget):
     """Thumbnails of the current item's photos; a drop target for image files."""
 
     dropped = Signal(list)
@@ -56,23 +56,8 @@ class PhotoStrip(QListWidget):
         self.read_only = False
         self.itemActivated.connect(lambda it: self.open_requested.emit(it.data(Qt.ItemDataRole.UserRole)))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if not self.read_only and image_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        if not self.read_only and image_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = image_paths(event.mimeData())
-        if paths and not self.read_only:
-            event.acceptProposedAction()
-            self.dropped.emit(paths)
+    def take_dropped(self, paths: list[str]) -> None:
+        self.dropped.emit(paths)
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)

@@ -14,8 +14,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QDragEnterEvent,
-    QDropEvent,
     QFont,
     QMouseEvent,
     QPainter,
@@ -65,6 +63,35 @@ def image_paths(mime: Any) -> list[str]:
             if Path(path).suffix.lower() in SUPPORTED_SUFFIXES:
                 out.append(path)
     return out
+
+
+class PhotoDropTarget:
+    """Mixin for widgets that take image files dropped from the file manager (not when read-only).
+
+    Subclasses set ``read_only`` and implement ``take_dropped(paths)``."""
+
+    read_only: bool
+
+    def _accept_images(self, event: Any) -> None:
+        if not self.read_only and image_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragEnterEvent(self, event: Any) -> None:
+        self._accept_images(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        self._accept_images(event)
+
+    def dropEvent(self, event: Any) -> None:
+        paths = image_paths(event.mimeData())
+        if paths and not self.read_only:
+            event.acceptProposedAction()
+            self.take_dropped(paths)
+
+    def take_dropped(self, paths: list[str]) -> None:
+        raise NotImplementedError
 
 
 class ResultSegment(QWidget):
@@ -184,7 +211,7 @@ def text_width(widget: QWidget, key: str, *samples: str) -> int:
     return _widths[cache_key]
 
 
-class ItemRow(QFrame):
+class ItemRow(PhotoDropTarget, QFrame):
     """Base row: id, title, badges, and the state colouring (current, missing, failed)."""
 
     answer_edited = Signal(str, dict)      # item_id, keyword arguments for Inspections.answer
@@ -292,17 +319,8 @@ class ItemRow(QFrame):
             self.activated.emit(self.item.id)
         super().mousePressEvent(event)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if not self.read_only and image_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = image_paths(event.mimeData())
-        if paths and not self.read_only:
-            event.acceptProposedAction()
-            self.photos_dropped.emit(self.item.id, paths)
+    def take_dropped(self, paths: list[str]) -> None:
+        self.photos_dropped.emit(self.item.id, paths)
 
 
 class ResultRow(ItemRow):
