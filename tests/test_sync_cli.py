@@ -16,6 +16,7 @@ from test_sync_support import ROOT, HubProcess, device_rows, env, free_port, run
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
+from qcity_desktop.store.sync_state import SyncState
 
 
 def qcity(*args: str, db: Path | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -47,11 +48,14 @@ def test_add_user_prints_the_token_once_and_the_hub_keeps_only_a_hash(tmp_path: 
 def test_sync_prints_counts_remembers_the_hub_and_keeps_the_token_private(hub: HubProcess, tmp_path: Path) -> None:
     token = hub.add_user("ann", "inspector")
     db = tmp_path / "a.db"
-    seed_demo(open_store(db))
+    store = open_store(db)
+    seed_demo(store)
+    waiting = SyncState(store).pending()["rows"]
+    store.close()
     first = run_sync_cli(db, hub.url, token, "--json")
     assert first.returncode == 0, first.stderr
     info = json.loads(first.stdout)
-    assert info["pushed"] > 1000 and info["conflict_count"] == 0
+    assert info["pushed"] == waiting > 100 and info["conflict_count"] == 0
     second = qcity("sync", db=db)                               # hub and token remembered
     assert second.returncode == 0, second.stderr
     assert "pushed 0" in second.stdout and "已推送 0 条" in second.stdout

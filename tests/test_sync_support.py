@@ -24,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
+from qcity_desktop.sync.protocol import BY_NAME, unpack
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path(os.environ.get("QCITY_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -165,8 +167,9 @@ class HubProcess:
         finally:
             db.close()
 
-    def rows(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Every live row on the hub (not the audit log), by (table, id)."""
+    def rows(self, packed: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every live row on the hub (not the audit log), by (table, id); packed sets opened into the
+        device's rows unless ``packed`` (then one entry per wire row, as a device pulls them)."""
         from qcity_desktop.hub.db import HubDb
 
         db = HubDb(self.data, self.database_url)
@@ -177,7 +180,16 @@ class HubProcess:
         finally:
             db.close()
         assert not dupes
-        return {(t, i): json.loads(b) for t, i, b in found}
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for t, i, b in found:
+            body = json.loads(b)
+            spec = BY_NAME[t]
+            if spec.packs and not packed:   # compare a packed set member by member, as the device holds them
+                for row in unpack(spec, body):
+                    out[(spec.table, row["id"])] = {**row, "inspection_id": i}
+            else:
+                out[(t, i)] = body
+        return out
 
     def blob_hashes(self) -> set[str]:
         """Hashes of the blob files, recomputed from their bytes (a name that lies would show)."""
@@ -200,10 +212,10 @@ def device_rows(store: Any) -> dict[tuple[str, str], dict[str, Any]]:
     for spec in TABLES:
         if not spec.pull:
             continue
-        cols = state.columns(spec.name)
-        for r in store.conn.execute(f"SELECT * FROM {spec.name}"):
+        cols = state.columns(spec.table)
+        for r in store.conn.execute(f"SELECT * FROM {spec.table}"):
             row = dict(zip(cols, r, strict=True))
-            out[(spec.name, str(row[spec.key]))] = row
+            out[(spec.table, str(row[spec.key]))] = row
     return out
 
 

@@ -65,6 +65,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
     "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),
     "table_inspections": ("检验记录", "inspection"), "table_answers": ("检验项目", "answer"),
+    "table_answer_sets": ("检验项目", "answers"),
     "table_measurements": ("测量数据", "measurement"), "table_attachments": ("照片", "photo"),
     "table_signatures": ("签名", "signature"), "table_findings": ("问题", "finding"),
     "table_issued_numbers": ("编号", "number"),

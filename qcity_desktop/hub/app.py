@@ -23,7 +23,7 @@ from qcity_desktop.errors import InputError, QCityError, StateError
 from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
 from qcity_desktop.hub.service import MAX_PAGE, Hub
-from qcity_desktop.hub.validate import parse_batch
+from qcity_desktop.hub.validate import load_json, parse_batch
 from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
 
 MAX_PUSH_BYTES = 64 * 1024 * 1024
@@ -44,8 +44,10 @@ _CHANGE_SCHEMA = {
         "final": {"type": "boolean", "description": "the row belongs to an inspection signed on the device"},
         "body": {"type": "object", "minProperties": 1, "maxProperties": 200,
                  "propertyNames": {"pattern": COLUMN_PATTERN},
-                 "additionalProperties": {"type": ["string", "integer", "number", "null"]},
-                 "description": "the row's columns (text, numbers or null); ignored with op 'delete'"},
+                 "additionalProperties": {"type": ["string", "integer", "number", "null", "object"]},
+                 "description": "the row's columns (text, numbers or null); ignored with op 'delete'. A packed "
+                                "table (answer_sets) has {\"id\": inspection id, \"items\": {item_id: answer row}} "
+                                "instead: one change carries all answers of an inspection"},
     },
 }
 _PUSH_SCHEMA = {
@@ -142,8 +144,8 @@ def create_app(hub: Hub) -> FastAPI:
 
         def work() -> dict[str, Any]:
             try:
-                payload = json.loads(raw)
-                device, changes = parse_batch(payload)
+                payload = load_json(raw)
+                device, changes = parse_batch(payload, len(raw))
             except (ValueError, RecursionError) as err:
                 raise HTTPException(422, f"bad push: {str(err)[:300]}") from None
             return hub.push(u, device, changes)

@@ -21,6 +21,7 @@ import json
 import queue
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,16 @@ from qcity_desktop.hub.accounts import User, now_iso
 from qcity_desktop.hub.db import Conn, HubDb
 from qcity_desktop.hub.validate import Change
 from qcity_desktop.sync.merge import three_way
-from qcity_desktop.sync.protocol import BY_NAME, TableSpec, canonical_body, hlc_key, natural_key, scope_of
+from qcity_desktop.sync.protocol import (
+    BY_NAME,
+    TableSpec,
+    as_items,
+    canonical_body,
+    from_items,
+    hlc_key,
+    natural_key,
+    scope_of,
+)
 
 NUMBER_COLUMNS = ("report_no", "certificate_no")
 _UNSET: Any = object()
@@ -59,15 +69,22 @@ class RowState:
 
 
 class _Job:
-    __slots__ = ("user", "device", "changes", "result", "error", "done")
+    __slots__ = ("user", "device", "changes", "result", "error", "done", "on_done")
 
-    def __init__(self, user: User, device: str, changes: list[Change]) -> None:
+    def __init__(self, user: User, device: str, changes: list[Change],
+                 on_done: Callable[[_Job], None] | None = None) -> None:
         self.user = user
         self.device = device
         self.changes = changes
         self.result: dict[str, Any] | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
+        self.on_done = on_done
+
+    def finish(self) -> None:
+        self.done.set()
+        if self.on_done is not None:
+            self.on_done(self)
 
 
 class Ingest:
@@ -87,12 +104,22 @@ class Ingest:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def push(self, user: User, device: str, changes: list[Change]) -> dict[str, Any]:
+    @staticmethod
+    def prepare(changes: list[Change]) -> None:
+        """The per-change work that needs no database (canonical text, keys), done off the writer thread."""
         for ch in changes:
             ch.text = canonical_body(ch.body)
             spec = BY_NAME[ch.tbl]
             ch.nkey = natural_key(spec, ch.body)
             ch.scope = scope_of(spec, ch.id, ch.body)
+
+    def submit(self, user: User, device: str, changes: list[Change], on_done: Callable[[_Job], None]) -> None:
+        """Queue prepared changes for the writer; ``on_done(job)`` is called on the writer thread after COMMIT."""
+        self._ensure_writer()
+        self._queue.put(_Job(user, device, changes, on_done))
+
+    def push(self, user: User, device: str, changes: list[Change]) -> dict[str, Any]:
+        self.prepare(changes)
         job = _Job(user, device, changes)
         self._ensure_writer()
         self._queue.put(job)
@@ -159,7 +186,7 @@ class Ingest:
             for job in jobs:
                 if job.result is None and job.error is None:
                     job.error = RuntimeError("push was not stored")
-                job.done.set()
+                job.finish()
 
 
 class _Batch:
@@ -265,7 +292,8 @@ class _Batch:
             version = self._write(spec, target, ch.text, ch.hlc, self.device, base_state=cur, body=ch.body, nkey=nk)
             res: dict[str, Any] = {"i": ch.index, "status": "ok", "version": version}
             if ch.final and ch.base != cur.version and cur.text is not None:
-                fields = _differing(cur.body, ch.body)
+                fields = (_differing(as_items(spec, cur.body), as_items(spec, ch.body)) if spec.packs
+                          else _differing(cur.body, ch.body))
                 self._conflict(ch.tbl, ch.id, "lww", fields, "signed inspection: its signed content replaced "
                                "the hub's version", cur.vis)
                 res["fields"] = fields
@@ -281,11 +309,16 @@ class _Batch:
         local = None if ch.body is None else dict(ch.body)
         if local is not None and rekeyed is not None:
             local[spec.key] = target
+        remote = cur.body
+        if spec.packs:   # a packed set merges member by member (docs/sync.md, conflict rule 4)
+            base_body, local, remote = (as_items(spec, b) for b in (base_body, local, remote))
         try:
-            m = three_way(base_body, local, cur.body, hlc_key(ch.hlc, self.device), hlc_key(cur.hlc, cur.writer))
+            m = three_way(base_body, local, remote, hlc_key(ch.hlc, self.device), hlc_key(cur.hlc, cur.writer))
         except (TypeError, ValueError) as err:   # values no device writes (a hand-made request)
             self._conflict(ch.tbl, ch.id, "refused", [], f"invalid: cannot merge ({err})", cur.vis)
             return {"i": ch.index, "status": "refused", "reason": f"cannot merge: {err}", "kind": "invalid"}
+        if spec.packs:
+            m.body = from_items(spec, m.body)
         merged_text = canonical_body(m.body)
         newest = max(ch.hlc, cur.hlc)
         if rekeyed is None and merged_text == ch.text:

@@ -17,7 +17,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qcity_desktop.canonical import canonical_hash, sha256_hex
-from qcity_desktop.sync.protocol import BY_NAME, ORDER, TABLES, TableSpec, hlc_wall, natural_key
+from qcity_desktop.sync.protocol import (
+    BY_NAME,
+    ORDER,
+    PACK_KEY,
+    PACK_SCOPE,
+    TABLES,
+    PackedRows,
+    TableSpec,
+    hlc_wall,
+    natural_key,
+    unpack,
+)
+
+try:   # orjson splices SQLite-made JSON into a push without parsing it (packed_wire)
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _orjson = None
 
 if TYPE_CHECKING:
     from qcity_desktop.store import Store
@@ -92,6 +108,8 @@ class SyncState:
     def rows(self, tbl: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Current local rows by key (``SELECT *``), for building a push."""
         spec = BY_NAME[tbl]
+        if spec.packs:
+            return self.packed(spec, ids)
         out: dict[str, dict[str, Any]] = {}
         cols = self.columns(tbl)
         for part in _chunks(ids):
@@ -99,6 +117,56 @@ class SyncState:
             for r in self.conn.execute(f"SELECT * FROM {tbl} WHERE {spec.key} IN ({marks})", part):
                 row = dict(zip(cols, r, strict=True))
                 out[str(row[spec.key])] = row
+        return out
+
+    def packed(self, spec: TableSpec, scopes: list[str]) -> dict[str, dict[str, Any]]:
+        """Packed sets by scope, for the scopes (inspections) that still exist (the wire form of ``pack``).
+
+        Built from plain tuples in the column order ``pack`` uses, without a dict per row: a first
+        sync packs 600,000 answers.
+        """
+        table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
+        cols = sorted(self.columns(table))
+        select = ", ".join(cols)
+        scope_at, key_at = cols.index(scope_col), cols.index(key_col)
+        out: dict[str, dict[str, Any]] = {}
+        for part in _chunks(sorted(set(scopes))):
+            marks = ",".join("?" * len(part))
+            for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
+                out[str(sid)] = {"id": str(sid), "cols": cols, "rows": []}
+            rows = self.conn.execute(f"SELECT {select} FROM {table} WHERE {scope_col} IN ({marks})", part).fetchall()
+            rows.sort(key=lambda r: (r[scope_at], str(r[key_at])))
+            for r in rows:
+                target = out.get(str(r[scope_at]))
+                if target is not None:
+                    target["rows"].append(list(r))
+        return out
+
+    def packed_wire(self, spec: TableSpec, scopes: list[str]) -> dict[str, dict[str, Any]]:
+        """``packed`` for a push: each set's rows as JSON text made by SQLite, spliced into the request as is.
+
+        A first sync packs 600,000 answers; turning each value into a Python object only to encode
+        it again was most of the device's work. Falls back to ``packed`` where the text could differ
+        from what ``pack`` gives (a REAL column: SQLite writes floats with 15 digits) or without orjson.
+        """
+        table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
+        types = {r[1]: (r[2] or "").upper() for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        if _orjson is None or any(t for t in types.values() if "REAL" in t or "FLOA" in t or "DOUB" in t):
+            return self.packed(spec, scopes)
+        cols = sorted(types)
+        values = ", ".join(cols)
+        out: dict[str, dict[str, Any]] = {}
+        for part in _chunks(sorted(set(scopes))):
+            marks = ",".join("?" * len(part))
+            for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
+                out[str(sid)] = {"id": str(sid), "cols": cols, "rows": PackedRows(b"[]", 0)}
+            for sid, text, count in self.conn.execute(
+                    f"SELECT {scope_col}, json_group_array(json_array({values})), count(*) FROM "
+                    f"(SELECT * FROM {table} WHERE {scope_col} IN ({marks}) ORDER BY {scope_col}, {key_col}) "
+                    f"GROUP BY {scope_col}", part):
+                target = out.get(str(sid))
+                if target is not None:
+                    target["rows"] = PackedRows(text.encode(), count)
         return out
 
     def bases(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -386,7 +454,7 @@ class SyncState:
         for e in live:
             spec = BY_NAME[e[0]]
             body = json.loads(e[4]) if e[4] is not None else None
-            if body is not None:
+            if body is not None and not spec.packs:
                 for col, parent in spec.parents:
                     value = body.get(col)
                     if value is not None and not self._exists(parent, value) and not (parent == "inspections"
@@ -397,7 +465,9 @@ class SyncState:
                     if body.get(col) and not self.store.blobs.has(body[col]):
                         self._last_wait = f"photo {body[col][:12]} not downloaded yet"
                         return False
-            if body is None:
+            if spec.packs:
+                self._replace_set(spec, scope, body)
+            elif body is None:
                 self.conn.execute(f"DELETE FROM {spec.name} WHERE {spec.key} = ?", (e[1],))
             elif spec.name == "inspections" and body.get("status") == "signed":
                 sign_body = body
@@ -421,11 +491,40 @@ class SyncState:
         report.applied += len(live)
         return True
 
+    def _replace_set(self, spec: TableSpec, scope: str, body: dict[str, Any] | None) -> None:
+        """Make the scope's rows exactly the hub's set: the same members, under the hub's row ids."""
+        table, key_col, scope_col = spec.table, PACK_KEY[spec.table], PACK_SCOPE[spec.table]
+        rows = unpack(spec, body) if body is not None else []
+        wanted = {str(r[key_col]): str(r["id"]) for r in rows}
+        for rid, key in self.conn.execute(f"SELECT id, {key_col} FROM {table} WHERE {scope_col} = ?", (scope,)).fetchall():
+            if wanted.get(str(key)) != str(rid):   # cleared on the hub, or the same item under another device's id
+                self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (rid,))
+        if not rows:
+            return
+        local_cols = self.columns(table)
+        cols = [c for c in local_cols if c in rows[0]]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            [[{**r, scope_col: scope}.get(c) for c in cols] for r in rows])
+
     def _drop_unknown_children(self, scope: str, live: list[tuple[Any, ...]], pending: set[tuple[str, str]],
                                report: ApplyReport) -> None:
         """A draft signed on another device: local rows the hub never had are not part of what was signed."""
         incoming = {(e[0], e[1]) for e in live}
         for spec in TABLES:
+            key = (spec.name, scope)
+            if spec.packs and key not in incoming and key not in pending and not self.conn.execute(
+                    "SELECT 1 FROM sync_rows WHERE tbl = ? AND row_id = ?", key).fetchone():
+                # The hub has no set for it: local members it never had are not part of what was signed.
+                dropped = self.conn.execute(f"DELETE FROM {spec.table} WHERE {PACK_SCOPE[spec.table]} = ?",
+                                            (scope,)).rowcount
+                if dropped:
+                    report.conflicts.append({"table": spec.name, "row_id": scope, "kind": "apply", "fields": [],
+                                             "detail": f"inspection {scope} was signed on another device; this "
+                                                       f"device's {dropped} unsent {spec.table} are not part of it"})
+                continue
             if spec.scope != "inspection_id" or not spec.pull:
                 continue
             for (rid,) in self.conn.execute(f"SELECT {spec.key} FROM {spec.name} WHERE inspection_id = ?",
@@ -488,6 +587,6 @@ class SyncState:
         for spec in TABLES:
             if not spec.pull:
                 continue
-            rows = self.conn.execute(f"SELECT * FROM {spec.name} ORDER BY {spec.key}").fetchall()
-            out[spec.name] = sha256_hex(json.dumps(rows, ensure_ascii=False, default=str))
+            rows = self.conn.execute(f"SELECT * FROM {spec.table} ORDER BY {spec.key}").fetchall()
+            out[spec.table] = sha256_hex(json.dumps(rows, ensure_ascii=False, default=str))
         return out

@@ -52,6 +52,7 @@ def export_bundle(store: Store, path: Path, token: str) -> dict[str, Any]:
     """Write every pending change of this device (and the blobs it needs) to ``path``, signed."""
     from qcity_desktop.store.sync_state import META_HUB_ID, SyncState
     from qcity_desktop.sync.engine import build_changes
+    from qcity_desktop.sync.protocol import encode_json
 
     state = SyncState(store)
     lines: list[bytes] = []
@@ -63,7 +64,7 @@ def export_bundle(store: Store, path: Path, token: str) -> dict[str, Any]:
             break
         changes, _sent, blobs = build_changes(state, entries, store.device_id)
         needed |= blobs
-        lines += [json.dumps(c, ensure_ascii=False, separators=(",", ":")).encode("utf-8") for c in changes if c]
+        lines += [encode_json(c) for c in changes if c]
         after = entries[-1].seq
     body = b"\n".join(lines) + (b"\n" if lines else b"")
     blobs_meta = []

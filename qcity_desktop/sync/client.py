@@ -8,7 +8,6 @@ offline, which is normal — ``HubUnreachable`` says so in one line after a quic
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import ssl
 import time
@@ -19,6 +18,7 @@ import httpx
 from qcity_desktop import __version__
 from qcity_desktop.errors import EnvironmentProblem, QCityError
 from qcity_desktop.sync.credentials import normalise_url
+from qcity_desktop.sync.protocol import encode_json
 
 RETRY_STATUS = {502, 503, 504}
 TRANSIENT = (httpx.TransportError,)
@@ -114,8 +114,7 @@ class HubClient:
                                                                    "app_version": __version__}).json()
 
     def push(self, device_id: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
-        body = json.dumps({"device_id": device_id, "changes": changes}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        body = encode_json({"device_id": device_id, "changes": changes})
         return self.request("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"}).json()
 
     def changes(self, device_id: str, since: int, limit: int = 1000, own: bool = False) -> dict[str, Any]:

@@ -22,10 +22,12 @@ from qcity_desktop.store import Store
 from qcity_desktop.store.numbering import device_code
 from qcity_desktop.store.sync_state import META_DEVICE_CODE, META_HUB_ID, META_HUB_URL, SyncState
 from qcity_desktop.sync.client import HubClient, HubRefused
-from qcity_desktop.sync.protocol import BY_NAME, wire_id
+from qcity_desktop.sync.protocol import BY_NAME, PROTOCOL_VERSION, wire_id
 
 PUSH_ROWS = 1000
 PULL_PAGE = 2000
+PACKED_WEIGHT = 6         # rows per change a batch may average (an answer set counts as its answers)
+BLOB_STREAMS = 4          # photos uploaded at once (docs/performance.md: 1 → 3 streams)
 
 Progress = Callable[[str, int, int], None]
 
@@ -59,7 +61,8 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
     by_tbl: dict[str, list[str]] = {}
     for e in entries:
         by_tbl.setdefault(e.tbl, []).append(e.row_id)
-    rows = {tbl: state.rows(tbl, ids) for tbl, ids in by_tbl.items()}
+    rows = {tbl: state.packed_wire(BY_NAME[tbl], ids) if BY_NAME[tbl].packs else state.rows(tbl, ids)
+            for tbl, ids in by_tbl.items()}
     bases = state.bases([(e.tbl, e.row_id) for e in entries])
     scopes = set()
     for e in entries:
@@ -74,13 +77,17 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
     for e in entries:
         spec = BY_NAME[e.tbl]
         row = rows[e.tbl].get(e.row_id)
-        if e.op == "upsert" and row is None:
+        op = e.op
+        if spec.packs and row is None:
+            # The inspection is gone, so is its set: the hub is told only if it ever had the set.
+            op = "delete" if (e.tbl, e.row_id) in bases else "upsert"
+        if op == "upsert" and row is None:
             sent.append(e)          # deleted since, without tracking (a hub re-key): nothing to send
             changes.append(None)
             continue
-        ch: dict[str, Any] = {"t": e.tbl, "id": wire_id(spec, row, device_id) if row else e.row_id, "op": e.op,
+        ch: dict[str, Any] = {"t": e.tbl, "id": wire_id(spec, row, device_id) if row else e.row_id, "op": op,
                               "hlc": e.hlc}
-        if e.op == "upsert":
+        if op == "upsert":
             ch["body"] = row
             for col in spec.blob_columns:
                 if row.get(col):
@@ -97,31 +104,52 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
 
 
 class _BlobUploader(threading.Thread):
-    """Uploads queued blobs on its own connection while rows are pushed; rows wait only for their own blobs."""
+    """Uploads queued blobs on their own connections while rows are pushed; rows wait only for their own blobs.
 
-    def __init__(self, db_path: str, client: HubClient, todo: list[tuple[str, int, str, int]]) -> None:
+    Several photos go up at once (``streams``): the hub hashes, writes and flushes each one to
+    disk before confirming it, and with one stream the link sat idle during every flush.
+    """
+
+    def __init__(self, db_path: str, client: HubClient, todo: list[tuple[str, int, str, int]], streams: int = 1) -> None:
         super().__init__(daemon=True, name="qcity-blob-upload")
         self.db_path = db_path
         self.client = client
         self.todo = todo
+        self.streams = max(1, min(streams, len(todo) or 1))
         self.done: set[str] = set()
         self.error: BaseException | None = None
         self.cond = threading.Condition()
         self.stop = threading.Event()
+        self._next = iter(todo)
+        self._next_lock = threading.Lock()
 
     def run(self) -> None:
+        workers = [threading.Thread(target=self._work, daemon=True, name=f"qcity-blob-upload-{n}")
+                   for n in range(self.streams)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        with self.cond:
+            self.cond.notify_all()
+
+    def _work(self) -> None:
         conn = sqlite3.connect(self.db_path, timeout=30)
         try:
-            for sha, _size, mime, offset in self.todo:
-                if self.stop.is_set():
+            while not self.stop.is_set() and self.error is None:
+                with self._next_lock:     # photos start in the order rows need them
+                    item = next(self._next, None)
+                if item is None:
                     return
+                sha, _size, mime, offset = item
                 data = bytes(conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0])
                 self.client.put_blob(sha, data, mime, offset=offset)
                 with self.cond:
                     self.done.add(sha)
                     self.cond.notify_all()
         except BaseException as err:  # noqa: BLE001 - handed to the pushing thread
-            self.error = err
+            self.error = self.error or err
+            self.stop.set()
         finally:
             conn.close()
             with self.cond:
@@ -152,6 +180,7 @@ class Syncer:
         # Batch sizes can be lowered for slow links (and tests) without a new build.
         self.push_rows = _env_int("QCITY_SYNC_PUSH_ROWS", PUSH_ROWS)
         self.pull_page = _env_int("QCITY_SYNC_PULL_PAGE", PULL_PAGE)
+        self.blob_streams = _env_int("QCITY_SYNC_BLOB_STREAMS", BLOB_STREAMS)
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -185,6 +214,9 @@ class Syncer:
         if known and known != info["hub_id"]:
             raise HubRefused(f"this device syncs with hub {known[:8]}…, but {self.client.url} is hub "
                              f"{info['hub_id'][:8]}…; use the right address (or a fresh database for another hub)")
+        if int(info.get("protocol", 0)) != PROTOCOL_VERSION:
+            raise HubRefused(f"{self.client.url} speaks sync protocol {info.get('protocol')}, this app speaks "
+                             f"{PROTOCOL_VERSION}; update the hub and the app to the same release")
         self.result.hub_id = info["hub_id"]
         offset = int(info["server_time_ms"] - (before + after) / 2 * 1000)
         with self.store.transaction():
@@ -207,7 +239,7 @@ class Syncer:
                 state.blob_sent(present)
             todo = [(sha, size, mime, missing[sha]) for sha, size, mime in queue if sha in missing]
             if todo:
-                uploader = _BlobUploader(self.store.path, self.client, todo)
+                uploader = _BlobUploader(self.store.path, self.client, todo, self.blob_streams)
                 uploader.start()
         try:
             self._push_rows(upto, total, uploader)
@@ -234,23 +266,42 @@ class Syncer:
         done = 0
         self.progress("push", 0, total)
         in_flight: tuple[Future[dict[str, Any]], list[Any], list[Any]] | None = None
+        built: list[tuple[dict[str, Any] | None, Any]] = []   # built, not sent yet (in write order)
+        exhausted = False
+        budget = self.push_rows * PACKED_WEIGHT
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qcity-push") as sender:
             try:
                 while True:
                     self._check_cancel()
-                    entries = self.state.outbox(after, upto, self.push_rows)
-                    if not entries:
+                    while not exhausted and len(built) < self.push_rows and _weight(built) < budget:
+                        entries = self.state.outbox(after, upto, self.push_rows)
+                        if not entries:
+                            exhausted = True
+                            break
+                        changes, sent, _blobs = build_changes(self.state, entries, self.device)
+                        built += zip(changes, sent, strict=True)
+                        after = entries[-1].seq
+                    if not built:
                         break
-                    changes, sent, blobs = build_changes(self.state, entries, self.device)
+                    # A batch is at most push_rows changes and about push_rows x PACKED_WEIGHT rows, an
+                    # answer set counting as its answers, so one push stays a few megabytes.
+                    take, weight = 0, 0
+                    for ch, _entry in built:
+                        w = _weight([(ch, None)])
+                        if take and (take >= self.push_rows or weight + w > budget):
+                            break
+                        take, weight = take + 1, weight + w
+                    batch, built = built[:take], built[take:]
+                    changes = [b[0] for b in batch]
+                    sent = [b[1] for b in batch]
                     if uploader is not None:
-                        uploader.wait_for(blobs & {t[0] for t in uploader.todo}, self.cancel)
+                        uploader.wait_for(_blobs_of(changes) & {t[0] for t in uploader.todo}, self.cancel)
                     wire = [c for c in changes if c is not None]
                     future = sender.submit(self.client.push, self.device, wire) if wire else _done({"results": []})
                     if in_flight is not None:
                         done += self._settle(in_flight)
                         self.progress("push", min(done, total), total)
                     in_flight = (future, changes, sent)
-                    after = entries[-1].seq
                 if in_flight is not None:
                     done += self._settle(in_flight)
                     in_flight = None
@@ -330,6 +381,28 @@ class Syncer:
         self.result.applied = report.applied
         self.result.waiting = report.waiting
         self.result.conflicts.extend(report.conflicts)
+
+
+def _weight(items: list[tuple[dict[str, Any] | None, Any]]) -> int:
+    """Rows in some built changes, an answer set counting as its answers."""
+    n = 0
+    for ch, _ in items:
+        if ch is None:
+            continue
+        body = ch.get("body")
+        n += 1 + (len(body.get("rows") or ()) if body and BY_NAME[ch["t"]].packs else 0)
+    return n
+
+
+def _blobs_of(changes: list[dict[str, Any] | None]) -> set[str]:
+    out = set()
+    for ch in changes:
+        if ch is None or not ch.get("body"):
+            continue
+        for col in BY_NAME[ch["t"]].blob_columns:
+            if ch["body"].get(col):
+                out.add(ch["body"][col])
+    return out
 
 
 def _done(value: dict[str, Any]) -> Future[dict[str, Any]]:

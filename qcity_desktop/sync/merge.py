@@ -68,6 +68,11 @@ def three_way(base: dict[str, Any] | None, local: dict[str, Any] | None, remote:
         elif has_base and rv == bv:
             out[name] = lv          # only this device changed it
             res.merged_fields.append(name)
+        elif isinstance(lv, dict) and isinstance(rv, dict):
+            out[name], lw, rw, mf = _merge_set(bv if isinstance(bv, dict) else None, lv, rv, local_later)
+            res.local_won += [f"{name}.{k}" for k in lw]
+            res.remote_won += [f"{name}.{k}" for k in rw]
+            res.merged_fields += [f"{name}.{k}" for k in mf]
         else:
             nested = _merge_json_text(bv if has_base else None, lv, rv, local_later)
             if nested is not None:
@@ -109,6 +114,52 @@ def _merge_json_text(base: Any, local: Any, remote: Any, local_later: bool
     sub = three_way(bo, lo, ro, ("1", "") if local_later else ("0", ""), ("0", "") if local_later else ("1", ""))
     text = json.dumps(sub.body, ensure_ascii=False, sort_keys=True)   # the store's own style
     return text, sub.local_won, sub.remote_won, sub.merged_fields
+
+
+def _merge_set(base: dict[str, Any] | None, local: dict[str, Any], remote: dict[str, Any], local_later: bool
+               ) -> tuple[dict[str, Any], list[str], list[str], list[str]]:
+    """Merge a packed set (an inspection's answers by item) member by member.
+
+    Unlike columns, a member missing on one side was removed there (a cleared answer), so absence
+    is a value: removed on one side and untouched on the other stays removed. A member both sides
+    changed is merged field by field by the row rule; its row id (each device made its own for the
+    same item) follows the later writer without being reported, since the item is what identifies it.
+    """
+    base = base or {}
+    out: dict[str, Any] = {}
+    lw: list[str] = []
+    rw: list[str] = []
+    mf: list[str] = []
+    stamps = (("1", ""), ("0", "")) if local_later else (("0", ""), ("1", ""))
+    for key in sorted(set(local) | set(remote) | set(base)):
+        lv, rv, bv = local.get(key, _MISSING), remote.get(key, _MISSING), base.get(key, _MISSING)
+        if lv == rv:
+            value = lv
+        elif lv == bv:
+            value = rv
+            mf.append(key)
+        elif rv == bv:
+            value = lv
+            mf.append(key)
+        elif isinstance(lv, dict) and isinstance(rv, dict):
+            sub = three_way(_without_id(bv) if isinstance(bv, dict) else None, _without_id(lv), _without_id(rv), *stamps)
+            value = dict(sub.body or {})
+            row_id = lv.get("id") if local_later else rv.get("id")
+            if row_id is not None:
+                value["id"] = row_id
+            lw += [f"{key}.{f}" for f in sub.local_won]
+            rw += [f"{key}.{f}" for f in sub.remote_won]
+            mf += [f"{key}.{f}" for f in sub.merged_fields]
+        else:   # removed on one side, changed on the other (or not rows at all): the later writer decides
+            value = lv if local_later else rv
+            (lw if local_later else rw).append(key)
+        if value is not _MISSING:
+            out[key] = value
+    return out, lw, rw, mf
+
+
+def _without_id(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "id"}
 
 
 def _merge_meta(out: dict[str, Any], local: dict[str, Any], remote: dict[str, Any], local_later: bool) -> None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2   # 2: an inspection's answers travel and are stored as one packed row
 API_PREFIX = "/v1"
 
 # Columns every synced row carries that describe the write rather than the thing: they never
@@ -35,13 +35,21 @@ class TableSpec:
     natural: tuple[str, ...] = ()            # a second unique key two devices may both create
     parents: tuple[tuple[str, str], ...] = ()  # (column, table) that must exist locally first
     blob_columns: tuple[str, ...] = ()
+    packs: str | None = None                 # a device table whose rows travel packed, one wire row per scope
+
+    @property
+    def table(self) -> str:
+        """The device's SQL table behind this wire table."""
+        return self.packs or self.name
 
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("subjects", scope=None, registry=True),
     TableSpec("templates", scope=None, registry=True, supervisor_push=True, natural=("template_id", "version")),
     TableSpec("inspections", scope="id", parents=(("subject_id", "subjects"), ("reinspection_of", "inspections"))),
-    TableSpec("answers", natural=("inspection_id", "item_id"), parents=(("inspection_id", "inspections"),)),
+    # An inspection's answers are one wire row (and one hub row) keyed by the inspection: 120 answers
+    # are one change to validate, store, index and merge instead of 120 (docs/sync.md, "Packed answers").
+    TableSpec("answer_sets", scope="id", packs="answers", parents=(("id", "inspections"),)),
     TableSpec("measurements", parents=(("inspection_id", "inspections"),)),
     TableSpec("attachments", parents=(("inspection_id", "inspections"),), blob_columns=("sha256",)),
     TableSpec("signatures", parents=(("inspection_id", "inspections"),), blob_columns=("sha256",)),
@@ -52,6 +60,46 @@ TABLES: tuple[TableSpec, ...] = (
 )
 BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 ORDER: dict[str, int] = {t.name: i for i, t in enumerate(TABLES)}
+
+PACK_KEY = {"answers": "item_id"}             # the column that keys a packed row inside its set
+PACK_SCOPE = {"answers": "inspection_id"}     # the column naming the set a packed row belongs to
+MAX_PACKED_ROWS = 5000
+MAX_PACKED_COLS = 200
+
+
+def pack(spec: TableSpec, scope: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The wire body of a packed set: ``{"id": scope, "cols": [...], "rows": [[...], ...]}``.
+
+    Columns once, then one list of values per row: a set of 120 answers parses, checks and encodes
+    on the hub about three times faster than 120 objects repeating their column names, and is a
+    third smaller on the wire. Columns are sorted and rows ordered by their key, so the same set
+    is always the same text (a re-sent set is recognised as a duplicate).
+    """
+    key = PACK_KEY[spec.table]
+    cols = sorted({c for r in rows for c in r})
+    ordered = sorted(rows, key=lambda r: str(r[key]))
+    return {"id": scope, "cols": cols, "rows": [[r.get(c) for c in cols] for r in ordered]}
+
+
+def unpack(spec: TableSpec, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The device rows of a packed body (the inverse of ``pack``)."""
+    cols = body.get("cols") or []
+    return [dict(zip(cols, values, strict=True)) for values in body.get("rows") or []]
+
+
+def as_items(spec: TableSpec, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A packed body as ``{"id", "items": {key: row}}``, the form the merge rule works on."""
+    if body is None:
+        return None
+    key = PACK_KEY[spec.table]
+    return {"id": body.get("id"), "items": {str(r[key]): r for r in unpack(spec, body)}}
+
+
+def from_items(spec: TableSpec, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    if body is None:
+        return None
+    return pack(spec, body["id"], list((body.get("items") or {}).values()))
+
 
 _HLC = re.compile(r"^\d{15}\.\d{9}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -86,10 +134,55 @@ _C_ENCODE = (json.encoder.c_make_encoder(None, json.JSONEncoder().default, json.
              if json.encoder.c_make_encoder is not None else None)
 
 
+try:   # ~8x faster than the standard encoder on a packed set; the hub encodes every pushed row
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _orjson = None
+
+
+class PackedRows:
+    """The rows of a packed set already encoded as a JSON array (by SQLite); ``encode_json`` splices them in."""
+
+    __slots__ = ("text", "count")
+
+    def __init__(self, text: bytes, count: int) -> None:
+        self.text = text
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _splice(value: Any) -> Any:
+    if isinstance(value, PackedRows):
+        return _orjson.Fragment(value.text) if _orjson is not None else json.loads(value.text)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def encode_json(value: Any) -> bytes:
+    """A request body as compact UTF-8 JSON (orjson when present: a first sync encodes ~100 MB)."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=_splice)
+        except (TypeError, _orjson.JSONEncodeError):
+            pass
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_splice).encode("utf-8")
+
+
 def canonical_body(body: dict[str, Any] | None) -> str | None:
-    """The one text form of a row: equal rows give equal text, so "same change twice" is a string compare."""
+    """The one text form of a row: equal rows give equal text, so "same change twice" is a string compare.
+
+    Sorted keys, no spaces, UTF-8 as is. Only the hub compares these texts, and only with texts it
+    made itself, so the encoder may change between releases (a float written 1e16 instead of 1e+16
+    would at worst store an unchanged row once more as a new version).
+    """
     if body is None:
         return None
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(body, option=_orjson.OPT_SORT_KEYS).decode()
+        except (TypeError, _orjson.JSONEncodeError):
+            pass   # a value orjson does not take (a huge int): the standard encoder below does
     if _C_ENCODE is not None and type(body) is dict:
         return "".join(_C_ENCODE(body, 0))
     return _CANONICAL(body)
