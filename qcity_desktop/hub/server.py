@@ -49,14 +49,15 @@ def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url
           certfile: str | None = None, keyfile: str | None = None, log_level: str = "warning") -> int:
     import uvicorn
 
-    from qcity_desktop.hub.app import create_app
+    from qcity_desktop.hub.app import MAX_PUSH_BYTES, create_app
+    from qcity_desktop.hub.fastpath import PushFastPath
     from qcity_desktop.hub.service import Hub
 
     check_tls(certfile, keyfile)
     hub = Hub(Path(data_dir), database_url)
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]
-    app = create_app(hub)
+    app = PushFastPath(create_app(hub), hub, MAX_PUSH_BYTES)
     config = uvicorn.Config(app, log_level=log_level, ssl_certfile=certfile, ssl_keyfile=keyfile,
                             timeout_keep_alive=30, access_log=False, timeout_graceful_shutdown=10, limit_concurrency=4000, backlog=2048)
     server = uvicorn.Server(config)
