@@ -173,7 +173,7 @@ def create_app(hub: Hub) -> FastAPI:
                        size: Annotated[int, Query(ge=0, le=2**40)],
                        offset: Annotated[int, Query(ge=0, le=2**40)] = 0) -> Any:
         """Upload a blob or one chunk of it (at most 16 MiB) at ``offset``; complete when the hash matches."""
-        data = await _read_body(request, MAX_CHUNK)
+        data = await _read_parts(request, MAX_CHUNK)
         mime = request.headers.get("x-blob-type") or request.headers.get("content-type", "")
         try:
             return await run_in_threadpool(hub.blobs.write, sha256, offset, size, data, mime)
@@ -240,6 +240,11 @@ def create_app(hub: Hub) -> FastAPI:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
+    parts = await _read_parts(request, limit)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+async def _read_parts(request: Request, limit: int) -> list[bytes]:
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -247,11 +252,13 @@ async def _read_body(request: Request, limit: int) -> bytes:
                 raise HTTPException(413, f"request body larger than {limit} bytes")
         except ValueError:
             raise HTTPException(400, "bad Content-Length") from None
-    buf = bytearray()
+    parts: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
-        buf += chunk
-        if len(buf) > limit:
+        size += len(chunk)
+        if size > limit:
             raise HTTPException(413, f"request body larger than {limit} bytes")
-    return bytes(buf)
+        parts.append(chunk)
+    return parts
 
 

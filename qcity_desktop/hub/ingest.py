@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qcity_desktop.hub.accounts import User, now_iso
+from qcity_desktop.hub.blobs import clean_mime
 from qcity_desktop.hub.db import Conn, HubDb
 from qcity_desktop.hub.validate import Change
 from qcity_desktop.sync.merge import three_way
@@ -69,7 +70,7 @@ class RowState:
 
 
 class _Job:
-    __slots__ = ("user", "device", "changes", "result", "error", "done", "on_done")
+    __slots__ = ("user", "device", "changes", "result", "error", "done", "on_done", "blob")
 
     def __init__(self, user: User, device: str, changes: list[Change],
                  on_done: Callable[[_Job], None] | None = None) -> None:
@@ -80,6 +81,7 @@ class _Job:
         self.error: BaseException | None = None
         self.done = threading.Event()
         self.on_done = on_done
+        self.blob: tuple[str, int, str] | None = None   # a finished photo to record (finish_blob)
 
     def finish(self) -> None:
         self.done.set()
@@ -129,6 +131,20 @@ class Ingest:
         assert job.result is not None
         return job.result
 
+    def finish_blob(self, sha: str, size: int, mime: str) -> None:
+        """Record a photo whose file is complete, in the next group commit; returns once it is durable.
+
+        Photos uploaded side by side (and the pushes stored meanwhile) share one disk flush of the
+        database instead of one each.
+        """
+        job = _Job(None, "", [])  # type: ignore[arg-type]
+        job.blob = (sha, size, mime)
+        self._ensure_writer()
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+
     def close(self) -> None:
         if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
@@ -161,9 +177,17 @@ class Ingest:
                 return
 
     def _store(self, jobs: list[_Job]) -> None:
+        blobs = [job for job in jobs if job.blob is not None]
         try:
             with self.db.write() as c:
+                c.many("INSERT INTO blobs(sha256, size, mime, created_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (sha256) DO NOTHING",
+                       [(sha, size, clean_mime(mime), now_iso()) for sha, size, mime in (j.blob for j in blobs)])
+                for job in blobs:
+                    job.result = {}
                 for job in jobs:
+                    if job.blob is not None:
+                        continue
                     c.x("SAVEPOINT push_batch")
                     try:
                         batch = _Batch(c, job.user, job.device)

@@ -31,6 +31,7 @@ class Hub:
         self.auth = Authenticator(self.db)
         self.devices = Devices(self.db)
         self.ingest = Ingest(self.db)
+        self.blobs.finisher = self.ingest.finish_blob
         with self.db.write() as c:
             c.x("INSERT INTO hub_meta(key, value) VALUES ('hub_id', ?) ON CONFLICT (key) DO NOTHING", (str(uuid.uuid4()),))
             self.hub_id = str(c.one("SELECT value FROM hub_meta WHERE key = 'hub_id'")[0])

@@ -1,0 +1,67 @@
+"""Photos on the hub: stored byte for byte whichever way they are written, visible only when whole and right."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from qcity_desktop.hub.blobs import BlobError, BlobStore
+from qcity_desktop.hub.db import HubDb
+
+
+@pytest.fixture(params=["disk", "tmpfs"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """On the disk (written past the page cache with O_DIRECT) and on tmpfs (which refuses O_DIRECT)."""
+    root = tmp_path
+    if request.param == "tmpfs":
+        if not Path("/dev/shm").is_dir():
+            pytest.skip("no tmpfs at /dev/shm")
+        root = Path(os.path.join("/dev/shm", f"qcity-blobs-{os.getpid()}-{tmp_path.name}"))
+    db = HubDb(root)
+    yield BlobStore(root, db)
+    db.close()
+    if request.param == "tmpfs":
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _pieces(data: bytes, size: int) -> list[bytes]:
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+@pytest.mark.parametrize("length", [1, 4095, 4096, 2 * 1024 * 1024 + 1234])
+def test_a_whole_photo_is_stored_byte_for_byte_at_its_exact_size(store: BlobStore, length: int) -> None:
+    data = os.urandom(length)
+    sha = hashlib.sha256(data).hexdigest()
+    reply = store.write(sha, 0, len(data), _pieces(data, 65536), "image/jpeg")
+    assert reply["complete"] and store.path(sha).read_bytes() == data       # no padding left behind
+    assert store.mime(sha) == "image/jpeg"
+    again = os.urandom(length)                                              # the next photo reuses the buffer
+    sha2 = hashlib.sha256(again).hexdigest()
+    store.write(sha2, 0, len(again), again, "image/png")
+    assert store.path(sha2).read_bytes() == again and store.path(sha).read_bytes() == data
+
+
+def test_a_photo_sent_in_chunks_is_whole_only_after_the_last_one(store: BlobStore) -> None:
+    data = os.urandom(300_001)
+    sha = hashlib.sha256(data).hexdigest()
+    assert store.write(sha, 0, len(data), data[:100_000], "image/jpeg")["offset"] == 100_000
+    assert not store.has(sha) and store.missing([sha]) == [{"sha256": sha, "offset": 100_000}]
+    with pytest.raises(BlobError) as gap:
+        store.write(sha, 200_000, len(data), data[200_000:], "image/jpeg")
+    assert gap.value.status == 409 and gap.value.offset == 100_000
+    store.write(sha, 100_000, len(data), [data[100_000:150_000], data[150_000:200_000]], "image/jpeg")
+    assert store.write(sha, 200_000, len(data), data[200_000:], "image/jpeg")["complete"]
+    assert store.path(sha).read_bytes() == data
+
+
+def test_bytes_that_do_not_match_their_name_are_refused_and_never_visible(store: BlobStore) -> None:
+    data = os.urandom(5000)
+    wrong = hashlib.sha256(b"something else").hexdigest()
+    with pytest.raises(BlobError) as err:
+        store.write(wrong, 0, len(data), _pieces(data, 1000), "image/jpeg")
+    assert err.value.status == 422 and not store.has(wrong)
