@@ -145,6 +145,7 @@ class HubDb:
             try:
                 self.data_dir.mkdir(parents=True, exist_ok=True)
                 raw = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+                raw.execute("PRAGMA page_size = 16384")   # before the first table; packed sets are ~15 KB rows
                 raw.execute("PRAGMA journal_mode = WAL")
                 # FULL: an acknowledged push survives a power cut, not only a killed process.
                 raw.execute("PRAGMA synchronous = FULL")

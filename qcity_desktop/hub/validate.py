@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from itertools import chain
+from math import isfinite
 from operator import itemgetter
 from typing import Any
 
@@ -193,23 +193,35 @@ def _check_packed(where: str, tbl: str, rid: str, body: dict[str, Any], long_val
 
 def _rows_ok(rows: list[Any], width: int, id_at: int, key_at: int, scope_at: int | None, rid: str,
              long_values: bool) -> bool:
-    """All rows of a set valid? Whole-set checks built from C-level map/set calls, not a loop per value."""
+    """All rows of a set valid? Checked column by column with C-level map/min/max, not value by value."""
+    if not rows:
+        return True
     if not set(map(type, rows)) <= {list} or set(map(len, rows)) - {width}:
         return False
-    flat = list(chain.from_iterable(rows))
-    types = set(map(type, flat))
-    if not types <= _SCALARS:
-        return False
-    if int in types:
-        ints = [v for v in flat if type(v) is int]
-        if max(ints) >= 2**63 or min(ints) < -2**63:
+    for col in zip(*rows, strict=True):
+        types = set(map(type, col))
+        if not types <= _SCALARS:
             return False
-    if float in types and any(type(v) is float and (v != v or v in (_INF, -_INF)) for v in flat):
-        return False
-    if long_values and str in types and max(len(v) for v in flat if type(v) is str) > MAX_VALUE_LEN:
-        return False
+        present = [v for v in col if v is not None] if type(None) in types else col
+        types.discard(type(None))
+        if not present:
+            continue
+        if types == {int}:
+            if max(present) >= 2**63 or min(present) < -2**63:
+                return False
+        elif types == {str}:
+            if long_values and max(map(len, present)) > MAX_VALUE_LEN:
+                return False
+        elif types == {float}:
+            if not all(map(isfinite, present)):
+                return False
+        else:   # text and numbers mixed in one column: value by value
+            for v in present:
+                if (type(v) is int and not -2**63 <= v < 2**63) or (type(v) is float and not isfinite(v)) \
+                        or (long_values and type(v) is str and len(v) > MAX_VALUE_LEN):
+                    return False
     ids = list(map(itemgetter(id_at), rows))
-    if ids and (set(map(type, ids)) != {str} or min(map(len, ids)) == 0 or max(map(len, ids)) > MAX_ID_LEN):
+    if set(map(type, ids)) != {str} or min(map(len, ids)) == 0 or max(map(len, ids)) > MAX_ID_LEN:
         return False
     keys = list(map(str, map(itemgetter(key_at), rows)))
     if len(set(keys)) != len(keys) or None in map(itemgetter(key_at), rows):

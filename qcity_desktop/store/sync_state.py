@@ -155,19 +155,30 @@ class SyncState:
             return self.packed(spec, scopes)
         cols = sorted(types)
         values = ", ".join(cols)
+        index = self._key_index(table, [scope_col, key_col])
+        if index is None:
+            return self.packed(spec, scopes)
         out: dict[str, dict[str, Any]] = {}
         for part in _chunks(sorted(set(scopes))):
             marks = ",".join("?" * len(part))
             for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
                 out[str(sid)] = {"id": str(sid), "cols": cols, "rows": PackedRows(b"[]", 0)}
             for sid, text, count in self.conn.execute(
-                    f"SELECT {scope_col}, json_group_array(json_array({values})), count(*) FROM "
-                    f"(SELECT * FROM {table} WHERE {scope_col} IN ({marks}) ORDER BY {scope_col}, {key_col}) "
-                    f"GROUP BY {scope_col}", part):
+                    # The (scope, key) unique index hands rows over in key order, grouped, without a sort
+                    # (a test compares the result with ``packed``, which sorts in Python).
+                    f"SELECT {scope_col}, json_group_array(json_array({values})), count(*) FROM {table} "
+                    f"INDEXED BY {index} WHERE {scope_col} IN ({marks}) GROUP BY {scope_col}", part):
                 target = out.get(str(sid))
                 if target is not None:
                     target["rows"] = PackedRows(text.encode(), count)
         return out
+
+    def _key_index(self, table: str, columns: list[str]) -> str | None:
+        """The unique index on exactly ``columns`` (in that order), which keeps a packed set in key order."""
+        for _seq, name, unique, *_ in self.conn.execute(f"PRAGMA index_list({table})"):
+            if unique and [r[2] for r in self.conn.execute(f"PRAGMA index_info({name})")] == columns:
+                return str(name)
+        return None
 
     def bases(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}
