@@ -43,6 +43,8 @@ class BlobStore:
         self.root = Path(root) / "blobs"
         self.partial_dir = self.root / "partial"
         self.partial_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.partial_dir.glob("*.direct"):   # whole-photo writes a crash cut short
+            stale.unlink(missing_ok=True)
         self.db = db
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -97,6 +99,9 @@ class BlobStore:
         with self._lock(sha):
             part = self.partial_dir / sha
             have = self.offset(sha)
+            if have > total:   # not this blob's bytes (a different declared size): start again
+                part.unlink(missing_ok=True)
+                have = 0
             if offset > have:
                 raise BlobError(f"upload of {sha[:12]} must continue at byte {have}, not {offset}", 409, have)
             digest = None
@@ -107,12 +112,16 @@ class BlobStore:
                 digest = h.hexdigest()
                 if digest != sha:
                     raise BlobError(f"the bytes hash to {digest[:12]}…, not {sha[:12]}…", 422)
-            if digest is not None and _write_direct(part, parts, size):
-                fd = os.open(part, os.O_WRONLY)    # written whole, past the page cache; flushed below
-            else:
-                fd = os.open(part, os.O_WRONLY | os.O_CREAT, 0o600)
-                if size:
-                    _write_all(fd, parts, offset)
+            direct = self.partial_dir / f"{sha}.direct"
+            if digest is not None and _write_direct(direct, parts, size):
+                # Written whole and flushed under its own name (a kill before the truncation leaves
+                # only a padded .direct file, never a partial upload of the wrong size).
+                part.unlink(missing_ok=True)
+                self._publish(direct, sha)
+                return self._record(sha, total, mime)
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT, 0o600)
+            if size:
+                _write_all(fd, parts, offset)
             try:
                 end = max(have, offset + size)
                 if end < total:
@@ -126,13 +135,20 @@ class BlobStore:
                 if digest != sha:
                     part.unlink(missing_ok=True)
                     raise BlobError(f"the uploaded bytes hash to {digest[:12]}…, not {sha[:12]}…; upload again", 422)
-            final = self.path(sha)
-            if final.parent not in self._made:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                if len(self._made) < 70_000:   # at most 65,536 folders: remembered, not asked again
-                    self._made.add(final.parent)
-            os.replace(part, final)
-            fsync_dir(final.parent)
+            self._publish(part, sha)
+        return self._record(sha, total, mime)
+
+    def _publish(self, done: Path, sha: str) -> None:
+        """Move a complete, flushed file into place and make the move durable."""
+        final = self.path(sha)
+        if final.parent not in self._made:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if len(self._made) < 70_000:   # at most 65,536 folders: remembered, not asked again
+                self._made.add(final.parent)
+        os.replace(done, final)
+        fsync_dir(final.parent)
+
+    def _record(self, sha: str, total: int, mime: str) -> dict[str, int | bool | str]:
         if self.finisher is not None:   # the row joins the next group commit (one flush for many photos)
             self.finisher(sha, total, mime)
         else:
@@ -162,7 +178,10 @@ def _write_direct(path: Path, parts: list[bytes], size: int) -> bool:
     if buf is None or len(buf) < padded:
         if buf is not None:
             buf.close()
-        buf = _local.buf = mmap.mmap(-1, -(-padded // (1 << 20)) * (1 << 20))   # page-aligned, reused
+        # Private anonymous memory: page-aligned, faulted in once per thread and reused (a shared
+        # mapping would live in shmem and cost a page-cache copy per photo).
+        buf = _local.buf = mmap.mmap(-1, -(-padded // (1 << 20)) * (1 << 20),
+                                     flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     with memoryview(buf) as view:
         at = 0
         for piece in parts:
@@ -176,7 +195,9 @@ def _write_direct(path: Path, parts: list[bytes], size: int) -> bool:
         try:
             with view[:padded] as chunk:
                 written = os.pwrite(fd, chunk, 0)
-            os.ftruncate(fd, size)
+                os.ftruncate(fd, size)
+            if written == padded:
+                (getattr(os, "fdatasync", None) or os.fsync)(fd)
         except OSError:
             return False
         finally:

@@ -1,4 +1,4 @@
-"""The push route without the framework: the one request a hub under load serves thousands of.
+"""The push and photo-upload routes without the framework: the requests a busy hub serves by the thousand.
 
 FastAPI stays the hub's face (routes, OpenAPI, every other endpoint), but for ``POST /v1/push``
 its layers — middleware, dependency solving, a thread hop for the token check and another for
@@ -8,6 +8,10 @@ describes: 401 with ``WWW-Authenticate`` for a bad token, 413/400 for the body s
 malformed batch, 409/400/503 for the hub's own errors, each a one-line ``{"detail": ...}``. A
 small push is parsed on the event loop and handed straight to the writer thread, whose commit
 wakes the request; a large one is parsed in a worker thread so it never stalls other requests.
+
+``PUT /v1/blobs/{sha256}?size=&offset=`` likewise: a request whose path or query is anything but
+the plain form (a bad hash, a missing or non-numeric size, unknown parameters) is handed to
+FastAPI untouched, so its validation answers stay exactly those of the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio.to_thread
 
 from qcity_desktop.errors import InputError, QCityError, StateError
 from qcity_desktop.hub.accounts import AuthError
+from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
 from qcity_desktop.hub.validate import load_json, parse_batch
 
 Scope = MutableMapping[str, Any]
@@ -31,6 +38,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 INLINE_PARSE_BYTES = 256 * 1024     # bigger pushes are parsed off the event loop
+_BLOB_PATH = re.compile(r"^/v1/blobs/([0-9a-f]{64})$")
+_NUMBER = re.compile(r"^[0-9]{1,13}$")
+MAX_BLOB_FIELD = 2**40
 _log = logging.getLogger("qcity.hub")
 
 
@@ -54,11 +64,18 @@ class PushFastPath:
         return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/v1/push" or scope["method"] != "POST":
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == "/v1/push" and scope["method"] == "POST":
+            work: Any = self._push(scope, receive)
+        elif scope["method"] == "PUT" and (blob := _blob_request(scope)) is not None:
+            work = self._put_blob(scope, receive, *blob)
+        else:
             await self.app(scope, receive, send)
             return
         try:
-            result = await self._push(scope, receive)
+            result = await work
         except _Refused as err:
             await _reply(send, err.status, {"detail": err.detail}, err.headers)
             return
@@ -72,10 +89,20 @@ class PushFastPath:
             return
         await _reply(send, 200, result)
 
+    async def _put_blob(self, scope: Scope, receive: Receive, sha: str, size: int, offset: int) -> dict[str, Any]:
+        headers = dict(scope["headers"])
+        self._user(headers.get(b"authorization"))
+        parts = await self._body(headers.get(b"content-length"), receive, MAX_CHUNK, whole=False)
+        mime = (headers.get(b"x-blob-type") or headers.get(b"content-type") or b"").decode("latin-1")
+        try:
+            return await anyio.to_thread.run_sync(self.hub.blobs.write, sha, offset, size, parts, mime)
+        except BlobError as err:
+            raise _Refused(err.status, str(err), [(b"upload-offset", str(err.offset).encode())]) from None
+
     async def _push(self, scope: Scope, receive: Receive) -> dict[str, Any]:
         headers = dict(scope["headers"])
         user = self._user(headers.get(b"authorization"))
-        raw = await self._body(headers.get(b"content-length"), receive)
+        raw = await self._body(headers.get(b"content-length"), receive, self.max_bytes)
         if len(raw) <= INLINE_PARSE_BYTES:
             device, changes = _parse(raw)
         else:
@@ -104,14 +131,15 @@ class PushFastPath:
         except AuthError as err:
             raise _Refused(401, str(err), [(b"www-authenticate", b"Bearer")]) from None
 
-    async def _body(self, declared: bytes | None, receive: Receive) -> bytes:
+    async def _body(self, declared: bytes | None, receive: Receive, limit: int, whole: bool = True) -> Any:
+        """The request body, at most ``limit`` bytes; as one ``bytes``, or the pieces as they came."""
         if declared is not None:
             try:
                 size = int(declared)
             except ValueError:
                 raise _Refused(400, "bad Content-Length") from None
-            if size > self.max_bytes:
-                raise _Refused(413, f"request body larger than {self.max_bytes} bytes")
+            if size > limit:
+                raise _Refused(413, f"request body larger than {limit} bytes")
         parts: list[bytes] = []
         total = 0
         while True:
@@ -121,11 +149,34 @@ class PushFastPath:
             chunk = message.get("body", b"")
             if chunk:
                 total += len(chunk)
-                if total > self.max_bytes:
-                    raise _Refused(413, f"request body larger than {self.max_bytes} bytes")
+                if total > limit:
+                    raise _Refused(413, f"request body larger than {limit} bytes")
                 parts.append(chunk)
             if not message.get("more_body", False):
+                if not whole:
+                    return parts
                 return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _blob_request(scope: Scope) -> tuple[str, int, int] | None:
+    """(sha, size, offset) of a plain photo upload; None sends the request to FastAPI."""
+    match = _BLOB_PATH.match(scope["path"])
+    if match is None:
+        return None
+    try:
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
+                          strict_parsing=False)
+    except ValueError:
+        return None
+    fields = dict(query)
+    if len(fields) != len(query) or set(fields) - {"size", "offset"} or "size" not in fields:
+        return None
+    if not all(_NUMBER.match(v) for v in fields.values()):
+        return None
+    size, offset = int(fields["size"]), int(fields.get("offset", "0"))
+    if size > MAX_BLOB_FIELD or offset > MAX_BLOB_FIELD:
+        return None
+    return match.group(1), size, offset
 
 
 def _parse(raw: bytes) -> tuple[str, list[Any]]:

@@ -133,6 +133,8 @@ class HubClient:
     def put_blob(self, sha: str, data: bytes, mime: str, offset: int = 0, chunk: int = 8 * 1024 * 1024) -> None:
         """Upload from ``offset`` in chunks; a chunk that fails is re-sent from where the hub says it stopped."""
         total = len(data)
+        if offset > total:   # the hub holds more bytes than this photo has: not ours, start over
+            offset = 0
         tries = 0
         while True:
             end = min(offset + chunk, total)
@@ -149,9 +151,11 @@ class HubClient:
                 offset = self._offset(sha)
                 if offset < 0:
                     return
+                offset = offset if offset <= total else 0
                 continue
             if resp.status_code == 409:
                 offset = int(resp.headers.get("Upload-Offset", "0"))
+                offset = offset if offset <= total else 0
                 continue
             if resp.status_code in RETRY_STATUS:
                 tries += 1
