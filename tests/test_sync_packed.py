@@ -249,3 +249,29 @@ def test_the_fast_push_route_keeps_the_published_error_contract(hub: HubProcess)
         assert stranger.status_code == 409 and "hello" in stranger.json()["detail"]
         ok = http.post("/v1/push", headers=auth, json={"device_id": dev, "changes": []})
         assert ok.status_code == 200 and ok.json()["results"] == []
+
+
+def test_the_fast_photo_route_keeps_the_published_error_contract(hub: HubProcess) -> None:
+    import hashlib
+
+    ann = hub.add_user("ann", "inspector")
+    auth = {"Authorization": f"Bearer {ann}", "Content-Type": "application/octet-stream"}
+    data = b"\xff\xd8 a photo " * 500
+    sha = hashlib.sha256(data).hexdigest()
+    with httpx.Client(base_url=hub.url, timeout=30) as http:
+        assert http.put(f"/v1/blobs/{sha}", params={"size": len(data)}, content=data).status_code == 401
+        not_a_hash = http.put("/v1/blobs/abc", params={"size": 3}, content=b"abc", headers=auth)
+        assert not_a_hash.status_code == 422                       # FastAPI's own validation answer
+        no_size = http.put(f"/v1/blobs/{sha}", content=data, headers=auth)
+        assert no_size.status_code == 422 and "size" in json.dumps(no_size.json()["detail"])
+        wrong = http.put(f"/v1/blobs/{sha}", params={"size": 5}, content=b"12345", headers=auth)
+        assert wrong.status_code == 422 and "hash to" in wrong.json()["detail"]
+        gap = http.put(f"/v1/blobs/{sha}", params={"size": len(data), "offset": 100}, content=data[100:],
+                       headers=auth)
+        assert gap.status_code == 409 and gap.headers["upload-offset"] == "0"
+        first = http.put(f"/v1/blobs/{sha}", params={"size": len(data)}, content=data[:1000], headers=auth)
+        assert first.json() == {"sha256": sha, "complete": False, "offset": 1000}
+        rest = http.put(f"/v1/blobs/{sha}", params={"size": len(data), "offset": 1000}, content=data[1000:],
+                        headers=auth)
+        assert rest.json() == {"sha256": sha, "complete": True, "offset": len(data)}
+        assert http.get(f"/v1/blobs/{sha}", headers=auth).content == data
