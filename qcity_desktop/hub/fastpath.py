@@ -11,7 +11,9 @@ wakes the request; a large one is parsed in a worker thread so it never stalls o
 
 ``PUT /v1/blobs/{sha256}?size=&offset=`` likewise: a request whose path or query is anything but
 the plain form (a bad hash, a missing or non-numeric size, unknown parameters) is handed to
-FastAPI untouched, so its validation answers stay exactly those of the OpenAPI document.
+FastAPI untouched, so its validation answers stay exactly those of the OpenAPI document. And
+``POST /v1/diag/sink``, the benchmark's raw-upload baseline: it must not be slower than the routes
+it is the baseline for.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class PushFastPath:
             work: Any = self._push(scope, receive)
         elif scope["method"] == "PUT" and (blob := _blob_request(scope)) is not None:
             work = self._put_blob(scope, receive, *blob)
+        elif scope["path"] == "/v1/diag/sink" and scope["method"] == "POST":
+            work = self._sink(scope, receive)
         else:
             await self.app(scope, receive, send)
             return
@@ -88,6 +92,18 @@ class PushFastPath:
             await _reply(send, 500, {"detail": "internal error in the hub; see its log"})
             return
         await _reply(send, 200, result)
+
+    async def _sink(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+        """Read and discard: the benchmark's raw-upload baseline, served as leanly as the routes it is compared with."""
+        self._user(dict(scope["headers"]).get(b"authorization"))
+        n = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Refused(400, "the client went away")
+            n += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return {"bytes": n}
 
     async def _put_blob(self, scope: Scope, receive: Receive, sha: str, size: int, offset: int) -> dict[str, Any]:
         headers = dict(scope["headers"])
