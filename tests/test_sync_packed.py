@@ -113,6 +113,10 @@ def test_a_packed_set_reads_back_to_the_same_rows_and_packs_to_the_same_text_in_
     assert sorted(unpack(spec, body), key=lambda r: r["item_id"]) == sorted(rows, key=lambda r: r["item_id"])
     assert canonical_body(pack(spec, "i1", list(reversed(rows)))) == canonical_body(body)
     assert from_items(spec, as_items(spec, body)) == body
+    # Columns with one value in every row travel once; the row id and the item never do.
+    assert body["same"] == {"inspection_id": "i1", "rev": 1, "updated_at": "t"} and body["cols"] == [
+        "id", "item_id", "note", "result"]
+    assert pack(spec, "i1", rows[:1])["same"] == {}                   # a single row is sent as it is
 
 
 def test_answers_queue_their_inspection_s_set_and_a_push_carries_the_whole_set(tmp_path: Path) -> None:
@@ -216,6 +220,11 @@ def test_clears_and_answers_from_two_devices_end_the_same_everywhere(hub: HubPro
     assert same_rows(device_rows(a1), device_rows(a2)) == []
     assert same_rows({k: v for k, v in device_rows(a1).items() if k[0] == "answers"},
                      {k: v for k, v in hub.rows().items() if k[0] == "answers"}) == []
+    for item in (items[1], items[2], items[3], items[5]):     # every answer cleared: an empty set travels too
+        a2.inspections.clear_answer(iid, item)
+    assert sync(a2, hub.url, ann).refused == 0
+    sync(a1, hub.url, ann)
+    assert a1.query("SELECT id FROM answers WHERE inspection_id = ?", (iid,)) == []
 
 
 def test_the_fast_push_route_keeps_the_published_error_contract(hub: HubProcess) -> None:
@@ -232,6 +241,10 @@ def test_the_fast_push_route_keeps_the_published_error_contract(hub: HubProcess)
         bad = http.post("/v1/push", headers=auth, json={"device_id": dev, "changes": [
             {"t": "answer_sets", "id": "i1", "hlc": hlc, "body": smuggled}]})
         assert bad.status_code == 422 and "inspection_id differs" in bad.json()["detail"]
+        sneaky = {"id": "i1", "same": {"inspection_id": "OTHER"}, "cols": ["id", "item_id"], "rows": [["a", "1.1"]]}
+        via_same = http.post("/v1/push", headers=auth, json={"device_id": dev, "changes": [
+            {"t": "answer_sets", "id": "i1", "hlc": hlc, "body": sneaky}]})
+        assert via_same.status_code == 422 and "inspection_id differs" in via_same.json()["detail"]
         twice = {"id": "i1", "cols": ["id", "item_id"], "rows": [["a", "1.1"], ["b", "1.1"]]}
         repeated = http.post("/v1/push", headers=auth, json={"device_id": dev, "changes": [
             {"t": "answer_sets", "id": "i1", "hlc": hlc, "body": twice}]})

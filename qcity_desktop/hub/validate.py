@@ -143,15 +143,15 @@ _SCALARS = frozenset({str, int, float, type(None)})
 
 
 def _check_packed(where: str, tbl: str, rid: str, body: dict[str, Any], long_values: bool = True) -> None:
-    """A packed set ``{"id", "cols", "rows"}``: valid column names once, then each row checked in bulk.
+    """A packed set ``{"id", "same", "cols", "rows"}``: valid column names once, then the rows checked in bulk.
 
     Per row only the set of value types is looked at (built in C); the rarer checks — integer range,
     finite floats, text length — run only for rows that hold such values.
     """
     table = BY_NAME[tbl].table
     key_col, scope_col = PACK_KEY[table], PACK_SCOPE[table]
-    if set(body) - {"id", "cols", "rows"}:
-        raise PushError(f"{where}.body: a packed set has only 'id', 'cols' and 'rows'")
+    if set(body) - {"id", "same", "cols", "rows"}:
+        raise PushError(f"{where}.body: a packed set has only 'id', 'same', 'cols' and 'rows'")
     if body.get("id") != rid:
         raise PushError(f"{where}: body.id differs from id")
     cols, rows = body.get("cols"), body.get("rows")
@@ -160,6 +160,16 @@ def _check_packed(where: str, tbl: str, rid: str, body: dict[str, Any], long_val
     if len(cols) > MAX_PACKED_COLS or len(rows) > MAX_PACKED_ROWS:
         raise PushError(f"{where}.body: at most {MAX_PACKED_COLS} columns and {MAX_PACKED_ROWS} rows")
     _check_columns(f"{where}.body.cols", dict.fromkeys(cols) if all(type(c) is str for c in cols) else {1: None})
+    same = body.get("same", {})
+    if not isinstance(same, dict):
+        raise PushError(f"{where}.body.same must be an object")
+    _check_columns(f"{where}.body.same", same)
+    if set(same) & set(cols):
+        raise PushError(f"{where}.body.same: a column is either in 'same' or in 'cols'")
+    if scope_col in same and same[scope_col] != rid:
+        raise PushError(f"{where}.body.same: {scope_col} differs from the set's id")
+    if not rows and not cols and not same:   # every member removed: the set is empty
+        return
     if len(set(cols)) != len(cols) or "id" not in cols or key_col not in cols:
         raise PushError(f"{where}.body.cols: unique names including 'id' and '{key_col}'")
     width, id_at, key_at = len(cols), cols.index("id"), cols.index(key_col)

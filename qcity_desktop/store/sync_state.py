@@ -27,6 +27,7 @@ from qcity_desktop.sync.protocol import (
     TableSpec,
     hlc_wall,
     natural_key,
+    pack,
     unpack,
 )
 
@@ -120,57 +121,62 @@ class SyncState:
         return out
 
     def packed(self, spec: TableSpec, scopes: list[str]) -> dict[str, dict[str, Any]]:
-        """Packed sets by scope, for the scopes (inspections) that still exist (the wire form of ``pack``).
-
-        Built from plain tuples in the column order ``pack`` uses, without a dict per row: a first
-        sync packs 600,000 answers.
-        """
-        table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
-        cols = sorted(self.columns(table))
-        select = ", ".join(cols)
-        scope_at, key_at = cols.index(scope_col), cols.index(key_col)
-        out: dict[str, dict[str, Any]] = {}
+        """Packed sets by scope (``pack``), for the scopes (inspections) that still exist."""
+        table, scope_col = spec.table, PACK_SCOPE[spec.table]
+        cols = self.columns(table)
+        members: dict[str, list[dict[str, Any]]] = {}
         for part in _chunks(sorted(set(scopes))):
             marks = ",".join("?" * len(part))
             for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
-                out[str(sid)] = {"id": str(sid), "cols": cols, "rows": []}
-            rows = self.conn.execute(f"SELECT {select} FROM {table} WHERE {scope_col} IN ({marks})", part).fetchall()
-            rows.sort(key=lambda r: (r[scope_at], str(r[key_at])))
-            for r in rows:
-                target = out.get(str(r[scope_at]))
-                if target is not None:
-                    target["rows"].append(list(r))
-        return out
+                members[str(sid)] = []
+            for r in self.conn.execute(f"SELECT * FROM {table} WHERE {scope_col} IN ({marks})", part):
+                row = dict(zip(cols, r, strict=True))
+                if str(row[scope_col]) in members:
+                    members[str(row[scope_col])].append(row)
+        return {sid: pack(spec, sid, rows) for sid, rows in members.items()}
 
     def packed_wire(self, spec: TableSpec, scopes: list[str]) -> dict[str, dict[str, Any]]:
-        """``packed`` for a push: each set's rows as JSON text made by SQLite, spliced into the request as is.
+        """``packed`` for a push, made by SQLite: each set's rows as JSON text spliced into the request as is.
 
         A first sync packs 600,000 answers; turning each value into a Python object only to encode
-        it again was most of the device's work. Falls back to ``packed`` where the text could differ
-        from what ``pack`` gives (a REAL column: SQLite writes floats with 15 digits) or without orjson.
+        it again was most of the device's work. Two queries per chunk of sets: which columns hold
+        one value in every row (``same``, by the rule of ``pack``), then the rows of the other
+        columns as JSON. Falls back to ``packed`` where SQLite's text could differ from ``pack``'s
+        (a REAL column: SQLite writes floats with 15 digits), without orjson, or without the index.
         """
         table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
         types = {r[1]: (r[2] or "").upper() for r in self.conn.execute(f"PRAGMA table_info({table})")}
-        if _orjson is None or any(t for t in types.values() if "REAL" in t or "FLOA" in t or "DOUB" in t):
-            return self.packed(spec, scopes)
-        cols = sorted(types)
-        values = ", ".join(cols)
         index = self._key_index(table, [scope_col, key_col])
-        if index is None:
+        if _orjson is None or index is None or any("REAL" in t or "FLOA" in t or "DOUB" in t for t in types.values()):
             return self.packed(spec, scopes)
+        names = sorted(types)
+        candidates = [c for c in names if c not in ("id", key_col)]
+        constant = ", ".join(f"min(typeof({c})) = max(typeof({c})) AND (count({c}) = 0 OR min({c}) = max({c})), "
+                             f"min({c})" for c in candidates)
         out: dict[str, dict[str, Any]] = {}
         for part in _chunks(sorted(set(scopes))):
             marks = ",".join("?" * len(part))
             for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
-                out[str(sid)] = {"id": str(sid), "cols": cols, "rows": PackedRows(b"[]", 0)}
-            for sid, text, count in self.conn.execute(
-                    # The (scope, key) unique index hands rows over in key order, grouped, without a sort
-                    # (a test compares the result with ``packed``, which sorts in Python).
-                    f"SELECT {scope_col}, json_group_array(json_array({values})), count(*) FROM {table} "
-                    f"INDEXED BY {index} WHERE {scope_col} IN ({marks}) GROUP BY {scope_col}", part):
+                out[str(sid)] = {"id": str(sid), "same": {}, "cols": [], "rows": PackedRows(b"[]", 0)}
+            shapes: dict[tuple[str, ...], list[str]] = {}
+            for sid, count, *flags in self.conn.execute(
+                    f"SELECT {scope_col}, count(*), {constant} FROM {table} INDEXED BY {index} "
+                    f"WHERE {scope_col} IN ({marks}) GROUP BY {scope_col}", part):
                 target = out.get(str(sid))
-                if target is not None:
-                    target["rows"] = PackedRows(text.encode(), count)
+                if target is None:
+                    continue
+                same = {c: flags[2 * i + 1] for i, c in enumerate(candidates) if flags[2 * i]} if count >= 2 else {}
+                target["same"] = same
+                target["cols"] = [c for c in names if c not in same]
+                shapes.setdefault(tuple(target["cols"]), []).append(str(sid))
+            for cols, sids in shapes.items():
+                inner = ",".join("?" * len(sids))
+                for sid, text, count in self.conn.execute(
+                        # The (scope, key) unique index hands rows over in key order, grouped, without a
+                        # sort (a test compares the result with ``packed``, which sorts in Python).
+                        f"SELECT {scope_col}, json_group_array(json_array({', '.join(cols)})), count(*) FROM "
+                        f"{table} INDEXED BY {index} WHERE {scope_col} IN ({inner}) GROUP BY {scope_col}", sids):
+                    out[str(sid)]["rows"] = PackedRows(text.encode(), count)
         return out
 
     def _key_index(self, table: str, columns: list[str]) -> str | None:
