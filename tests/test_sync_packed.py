@@ -113,10 +113,12 @@ def test_a_packed_set_reads_back_to_the_same_rows_and_packs_to_the_same_text_in_
     assert sorted(unpack(spec, body), key=lambda r: r["item_id"]) == sorted(rows, key=lambda r: r["item_id"])
     assert canonical_body(pack(spec, "i1", list(reversed(rows)))) == canonical_body(body)
     assert from_items(spec, as_items(spec, body)) == body
-    # Columns with one value in every row travel once; the row id and the item never do.
-    assert body["same"] == {"inspection_id": "i1", "rev": 1, "updated_at": "t"} and body["cols"] == [
-        "id", "item_id", "note", "result"]
-    assert pack(spec, "i1", rows[:1])["same"] == {}                   # a single row is sent as it is
+    # The inspection (and the device, when one wrote them all) travel once per set.
+    assert body["same"] == {"inspection_id": "i1"} and body["cols"] == ["id", "item_id", "note", "result", "rev",
+                                                                       "updated_at"]
+    two_devices = [{**r, "device_id": f"d{n % 2}"} for n, r in enumerate(rows)]
+    mixed = pack(spec, "i1", two_devices)
+    assert "device_id" in mixed["cols"] and unpack(spec, mixed) == sorted(two_devices, key=lambda r: r["item_id"])
 
 
 def test_answers_queue_their_inspection_s_set_and_a_push_carries_the_whole_set(tmp_path: Path) -> None:
@@ -149,11 +151,18 @@ def test_sets_made_by_sqlite_for_a_push_read_back_exactly_like_the_python_ones(t
     for item, note in zip(items, notes, strict=False):
         store.inspections.answer(iid, item, result="fail", note=note)
     empty = store.inspections.create(sid, "elevator-t7001-2009", inspectors=["张伟"])
+    shared = store.inspections.create(sid, "elevator-t7001-2009", inspectors=["张伟"])   # answered on two devices
+    for item in items[:3]:
+        store.inspections.answer(shared, item, result="pass")
+    with store.transaction():
+        store.conn.execute("UPDATE answers SET device_id = 'tablet' WHERE inspection_id = ? AND item_id = ?",
+                           (shared, items[1]))
     state = SyncState(store)
     spec = BY_NAME["answer_sets"]
-    wire = state.packed_wire(spec, [iid, empty, "gone"])
-    plain = state.packed(spec, [iid, empty, "gone"])
-    assert set(wire) == set(plain) == {iid, empty}
+    wire = state.packed_wire(spec, [iid, empty, shared, "gone"])
+    plain = state.packed(spec, [iid, empty, shared, "gone"])
+    assert set(wire) == set(plain) == {iid, empty, shared}
+    assert "device_id" in wire[shared]["cols"] and "device_id" in wire[iid]["same"]
     for key in plain:
         assert json.loads(encode_json(wire[key])) == json.loads(json.dumps(plain[key]))
         assert len(wire[key]["rows"]) == len(plain[key]["rows"])

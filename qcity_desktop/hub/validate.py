@@ -212,8 +212,11 @@ def _rows_ok(rows: list[Any], width: int, id_at: int, key_at: int, scope_at: int
         types = set(map(type, col))
         if not types <= _SCALARS:
             return False
-        present = [v for v in col if v is not None] if type(None) in types else col
-        types.discard(type(None))
+        if type(None) in types:   # None and empty/zero values dropped in C: neither affects the checks below
+            types.discard(type(None))
+            present: Any = list(filter(None, col))
+        else:
+            present = col
         if not present:
             continue
         if types == {int}:

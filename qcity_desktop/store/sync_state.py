@@ -21,6 +21,7 @@ from qcity_desktop.sync.protocol import (
     BY_NAME,
     ORDER,
     PACK_KEY,
+    PACK_SAME,
     PACK_SCOPE,
     TABLES,
     PackedRows,
@@ -139,10 +140,11 @@ class SyncState:
         """``packed`` for a push, made by SQLite: each set's rows as JSON text spliced into the request as is.
 
         A first sync packs 600,000 answers; turning each value into a Python object only to encode
-        it again was most of the device's work. Two queries per chunk of sets: which columns hold
-        one value in every row (``same``, by the rule of ``pack``), then the rows of the other
-        columns as JSON. Falls back to ``packed`` where SQLite's text could differ from ``pack``'s
-        (a REAL column: SQLite writes floats with 15 digits), without orjson, or without the index.
+        it again was most of the device's work. One query per chunk of sets, betting that the
+        ``PACK_SAME`` columns hold one value per set (it checks, and the few sets where they do not
+        are read again with those columns in their rows). Falls back to ``packed`` where SQLite's
+        text could differ from ``pack``'s (a REAL column: SQLite writes floats with 15 digits),
+        without orjson, or without the (scope, key) index.
         """
         table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
         types = {r[1]: (r[2] or "").upper() for r in self.conn.execute(f"PRAGMA table_info({table})")}
@@ -150,31 +152,35 @@ class SyncState:
         if _orjson is None or index is None or any("REAL" in t or "FLOA" in t or "DOUB" in t for t in types.values()):
             return self.packed(spec, scopes)
         names = sorted(types)
-        candidates = [c for c in names if c not in ("id", key_col)]
-        constant = ", ".join(f"min(typeof({c})) = max(typeof({c})) AND (count({c}) = 0 OR min({c}) = max({c})), "
-                             f"min({c})" for c in candidates)
+        candidates = [c for c in PACK_SAME[table] if c in types]
+        checks = "".join(f", min(typeof({c})) = max(typeof({c})) AND (count({c}) = 0 OR min({c}) = max({c})), "
+                         f"min({c})" for c in candidates)
         out: dict[str, dict[str, Any]] = {}
         for part in _chunks(sorted(set(scopes))):
             marks = ",".join("?" * len(part))
             for (sid,) in self.conn.execute(f"SELECT id FROM inspections WHERE id IN ({marks})", part):
                 out[str(sid)] = {"id": str(sid), "same": {}, "cols": [], "rows": PackedRows(b"[]", 0)}
             shapes: dict[tuple[str, ...], list[str]] = {}
-            for sid, count, *flags in self.conn.execute(
-                    f"SELECT {scope_col}, count(*), {constant} FROM {table} INDEXED BY {index} "
-                    f"WHERE {scope_col} IN ({marks}) GROUP BY {scope_col}", part):
+            cols = [c for c in names if c not in candidates]
+            for sid, text, count, *flags in self.conn.execute(
+                    # The (scope, key) unique index hands rows over in key order, grouped, without a sort
+                    # (a test compares the result with ``packed``, which sorts in Python).
+                    f"SELECT {scope_col}, json_group_array(json_array({', '.join(cols)})), count(*){checks} "
+                    f"FROM {table} INDEXED BY {index} WHERE {scope_col} IN ({marks}) GROUP BY {scope_col}", part):
                 target = out.get(str(sid))
                 if target is None:
                     continue
-                same = {c: flags[2 * i + 1] for i, c in enumerate(candidates) if flags[2 * i]} if count >= 2 else {}
+                same = {c: flags[2 * i + 1] for i, c in enumerate(candidates) if flags[2 * i]}
                 target["same"] = same
-                target["cols"] = [c for c in names if c not in same]
-                shapes.setdefault(tuple(target["cols"]), []).append(str(sid))
-            for cols, sids in shapes.items():
+                if len(same) == len(candidates):
+                    target["cols"], target["rows"] = cols, PackedRows(text.encode(), count)
+                else:   # rows from more than one device: read again with the columns that differ
+                    target["cols"] = [c for c in names if c not in same]
+                    shapes.setdefault(tuple(target["cols"]), []).append(str(sid))
+            for shape, sids in shapes.items():
                 inner = ",".join("?" * len(sids))
                 for sid, text, count in self.conn.execute(
-                        # The (scope, key) unique index hands rows over in key order, grouped, without a
-                        # sort (a test compares the result with ``packed``, which sorts in Python).
-                        f"SELECT {scope_col}, json_group_array(json_array({', '.join(cols)})), count(*) FROM "
+                        f"SELECT {scope_col}, json_group_array(json_array({', '.join(shape)})), count(*) FROM "
                         f"{table} INDEXED BY {index} WHERE {scope_col} IN ({inner}) GROUP BY {scope_col}", sids):
                     out[str(sid)]["rows"] = PackedRows(text.encode(), count)
         return out

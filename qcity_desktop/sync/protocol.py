@@ -63,6 +63,9 @@ ORDER: dict[str, int] = {t.name: i for i, t in enumerate(TABLES)}
 
 PACK_KEY = {"answers": "item_id"}             # the column that keys a packed row inside its set
 PACK_SCOPE = {"answers": "inspection_id"}     # the column naming the set a packed row belongs to
+# Columns sent once per set when every row holds the same value: the set's own id, and the device
+# that wrote it (the same for all answers unless two devices edited one draft).
+PACK_SAME = {"answers": ("device_id", "inspection_id")}
 MAX_PACKED_ROWS = 5000
 MAX_PACKED_COLS = 200
 
@@ -71,20 +74,18 @@ def pack(spec: TableSpec, scope: str, rows: list[dict[str, Any]]) -> dict[str, A
     """The wire body of a packed set: ``{"id": scope, "same": {...}, "cols": [...], "rows": [[...], ...]}``.
 
     Columns once, then one list of values per row: a set of 120 answers parses, checks and encodes
-    on the hub about three times faster than 120 objects repeating their column names. A column
-    with one value in every row of a set of two or more (the inspection, usually the device, often
-    a column nobody filled in) is sent once in ``same`` — never ``id`` or the key. Columns are
-    sorted and rows ordered by their key, so the same set is always the same text (a re-sent set
-    is recognised as a duplicate); ``packed_wire`` in the device's store builds exactly this.
+    on the hub about three times faster than 120 objects repeating their column names. The columns
+    of ``PACK_SAME`` (the inspection, the device) go once into ``same`` when every row holds the
+    same value. Columns are sorted and rows ordered by their key, so the same set is always the
+    same text (a re-sent set is recognised as a duplicate); ``packed_wire`` in the device's store
+    builds exactly this.
     """
     key = PACK_KEY[spec.table]
     names = sorted({c for r in rows for c in r})
     ordered = sorted(rows, key=lambda r: str(r[key]))
     same: dict[str, Any] = {}
-    if len(ordered) >= 2:
-        for c in names:
-            if c in ("id", key) or any(c not in r for r in ordered):
-                continue
+    for c in PACK_SAME[spec.table]:
+        if ordered and all(c in r for r in ordered):
             first = ordered[0][c]
             if all(_same_value(r[c], first) for r in ordered):
                 same[c] = first
