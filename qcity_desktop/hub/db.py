@@ -22,7 +22,7 @@ from qcity_desktop.errors import EnvironmentProblem
 SCHEMA_VERSION = 1
 _ADVISORY_KEY = 0x51C17  # "QCITY": the hub's write lock on PostgreSQL
 CHECKPOINT_SECONDS = 0.5
-WRITER_CHECKPOINT_PAGES = 20_000   # ~80 MB of WAL: only if the checkpoint thread cannot keep up
+WRITER_CHECKPOINT_BYTES = 80 * 1024 * 1024   # the writer checkpoints only if the checkpoint thread cannot keep up
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -155,7 +155,8 @@ class HubDb:
                 raw.execute("PRAGMA mmap_size = 268435456")
                 # Checkpoints run on their own thread (below); the writer only steps in if that one
                 # falls far behind, so a push no longer pays for copying the WAL into the file.
-                raw.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
+                page = raw.execute("PRAGMA page_size").fetchone()[0] or 4096
+                raw.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_BYTES // page}")
             except (sqlite3.Error, OSError) as err:
                 raise EnvironmentProblem(f"cannot open the hub database in {self.data_dir}: {err}") from None
         with self._all_lock:
