@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -13,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
+from test_sync_support import database_before
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
-from qcity_desktop.store.migrations import MIGRATIONS_DIR, apply_migrations
 from qcity_desktop.store.sync_state import SyncState
 from qcity_desktop.sync import credentials
 from qcity_desktop.sync.engine import build_changes
@@ -52,14 +50,7 @@ def test_every_write_leaves_one_pending_change_per_row_in_write_order(tmp_path: 
 
 
 def test_rows_written_before_the_sync_migration_are_pending_too(tmp_path: Path) -> None:
-    old = tmp_path / "old-migrations"
-    old.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        if path.name < "0004":
-            shutil.copy(path, old / path.name)
-    db = tmp_path / "old.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    apply_migrations(conn, 0, old)
+    db, conn = database_before(tmp_path, "0004")
     conn.execute("INSERT INTO subjects(id, kind, name, created_at, updated_at, device_id) "
                  "VALUES ('s-old', 'elevator', '老电梯', 't', 't', 'd')")
     conn.close()

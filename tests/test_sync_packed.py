@@ -9,9 +9,7 @@ ends with one answer — and that the hub's fast push route keeps the published 
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -19,10 +17,9 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_sync_support import HubProcess, device_rows, same_rows
+from test_sync_support import HubProcess, database_before, device_rows, same_rows
 
 from qcity_desktop.store import open_store
-from qcity_desktop.store.migrations import MIGRATIONS_DIR, apply_migrations
 from qcity_desktop.store.sync_state import SyncState
 from qcity_desktop.sync.engine import build_changes, sync
 from qcity_desktop.sync.merge import three_way
@@ -170,14 +167,7 @@ def test_sets_made_by_sqlite_for_a_push_read_back_exactly_like_the_python_ones(t
 
 
 def test_answers_pending_before_the_upgrade_are_sent_as_sets(tmp_path: Path) -> None:
-    old = tmp_path / "v5-migrations"
-    old.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        if path.name < "0006":
-            shutil.copy(path, old / path.name)
-    db = tmp_path / "v5.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    apply_migrations(conn, 0, old)
+    db, conn = database_before(tmp_path, "0006")
     conn.execute("INSERT INTO meta VALUES ('device_id', 'dev-1')")
     conn.execute("INSERT INTO subjects(id, kind, name, created_at, updated_at, device_id) VALUES ('s', 'elevator', "
                  "'梯', 't', 't', 'dev-1')")

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -200,6 +201,21 @@ class HubProcess:
             assert digest == path.name, f"blob file {path} does not hash to its name"
             out.add(digest)
         return out
+
+
+def database_before(tmp_path: Path, migration: str) -> tuple[Path, sqlite3.Connection]:
+    """A device database as a release before ``migration`` (e.g. "0006") left it, open for writing old rows."""
+    from qcity_desktop.store.migrations import MIGRATIONS_DIR, apply_migrations
+
+    old = tmp_path / f"migrations-before-{migration}"
+    old.mkdir()
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        if path.name < migration:
+            shutil.copy(path, old / path.name)
+    db = tmp_path / f"before-{migration}.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    apply_migrations(conn, 0, old)
+    return db, conn
 
 
 def device_rows(store: Any) -> dict[tuple[str, str], dict[str, Any]]:

@@ -23,7 +23,7 @@ from qcity_desktop.errors import InputError, QCityError, StateError
 from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
 from qcity_desktop.hub.service import MAX_PAGE, Hub
-from qcity_desktop.hub.validate import load_json, parse_batch
+from qcity_desktop.hub.validate import parse_push
 from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
 
 MAX_PUSH_BYTES = 64 * 1024 * 1024
@@ -46,8 +46,9 @@ _CHANGE_SCHEMA = {
                  "propertyNames": {"pattern": COLUMN_PATTERN},
                  "additionalProperties": {"type": ["string", "integer", "number", "null", "object"]},
                  "description": "the row's columns (text, numbers or null); ignored with op 'delete'. A packed "
-                                "table (answer_sets) has {\"id\": inspection id, \"items\": {item_id: answer row}} "
-                                "instead: one change carries all answers of an inspection"},
+                                "table (answer_sets) carries all answers of an inspection instead: {\"id\": "
+                                "inspection id, \"same\": {column: value}, \"cols\": [names], \"rows\": "
+                                "[[values], ...]} (docs/sync.md, Packed answers)"},
     },
 }
 _PUSH_SCHEMA = {
@@ -144,8 +145,7 @@ def create_app(hub: Hub) -> FastAPI:
 
         def work() -> dict[str, Any]:
             try:
-                payload = load_json(raw)
-                device, changes = parse_batch(payload, len(raw))
+                device, changes = parse_push(raw)
             except (ValueError, RecursionError) as err:
                 raise HTTPException(422, f"bad push: {str(err)[:300]}") from None
             return hub.push(u, device, changes)

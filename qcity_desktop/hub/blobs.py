@@ -127,7 +127,7 @@ class BlobStore:
                 if end < total:
                     return {"sha256": sha, "complete": False, "offset": end}
                 os.ftruncate(fd, total)
-                (getattr(os, "fdatasync", None) or os.fsync)(fd)   # the bytes and size; mtime need not wait
+                _flush(fd)
             finally:
                 os.close(fd)
             if digest is None:
@@ -197,12 +197,17 @@ def _write_direct(path: Path, parts: list[bytes], size: int) -> bool:
                 written = os.pwrite(fd, chunk, 0)
                 os.ftruncate(fd, size)
             if written == padded:
-                (getattr(os, "fdatasync", None) or os.fsync)(fd)
+                _flush(fd)
         except OSError:
             return False
         finally:
             os.close(fd)
     return written == padded
+
+
+def _flush(fd: int) -> None:
+    """The bytes and the size on disk (fdatasync: the modification time need not wait)."""
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
 
 
 def _write_all(fd: int, parts: list[bytes], offset: int) -> None:

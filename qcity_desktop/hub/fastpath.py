@@ -31,7 +31,7 @@ import anyio.to_thread
 from qcity_desktop.errors import InputError, QCityError, StateError
 from qcity_desktop.hub.accounts import AuthError
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
-from qcity_desktop.hub.validate import load_json, parse_batch
+from qcity_desktop.hub.validate import parse_push
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -199,7 +199,7 @@ def _parse(raw: bytes) -> tuple[str, list[Any]]:
     from qcity_desktop.hub.ingest import Ingest
 
     try:
-        device, changes = parse_batch(load_json(raw), len(raw))
+        device, changes = parse_push(raw)
     except (ValueError, RecursionError) as err:
         raise _Refused(422, f"bad push: {str(err)[:300]}") from None
     Ingest.prepare(changes)

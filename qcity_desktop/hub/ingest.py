@@ -120,16 +120,20 @@ class Ingest:
         self._ensure_writer()
         self._queue.put(_Job(user, device, changes, on_done))
 
-    def push(self, user: User, device: str, changes: list[Change]) -> dict[str, Any]:
-        self.prepare(changes)
-        job = _Job(user, device, changes)
+    def _run(self, job: _Job) -> _Job:
+        """Queue a job and wait for the commit that stores it."""
         self._ensure_writer()
         self._queue.put(job)
         job.done.wait()
         if job.error is not None:
             raise job.error
-        assert job.result is not None
-        return job.result
+        return job
+
+    def push(self, user: User, device: str, changes: list[Change]) -> dict[str, Any]:
+        self.prepare(changes)
+        result = self._run(_Job(user, device, changes)).result
+        assert result is not None
+        return result
 
     def finish_blob(self, sha: str, size: int, mime: str) -> None:
         """Record a photo whose file is complete, in the next group commit; returns once it is durable.
@@ -139,11 +143,7 @@ class Ingest:
         """
         job = _Job(None, "", [])  # type: ignore[arg-type]
         job.blob = (sha, size, mime)
-        self._ensure_writer()
-        self._queue.put(job)
-        job.done.wait()
-        if job.error is not None:
-            raise job.error
+        self._run(job)
 
     def close(self) -> None:
         if self._thread is not None and self._thread.is_alive():

@@ -6,7 +6,6 @@ longer than storing the rows); the rules mirror the schema published in the Open
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from math import isfinite
@@ -22,20 +21,14 @@ from qcity_desktop.sync.protocol import (
     MAX_VALUE_LEN,
     PACK_KEY,
     PACK_SCOPE,
+    decode_json,
     is_hlc,
 )
 
-try:   # orjson parses a push ~4x faster than json: a quarter of the hub's time under load (docs/performance.md)
-    from orjson import loads as _fast_loads
-except ImportError:  # pragma: no cover - orjson is a dependency; the standard parser gives the same values
-    _fast_loads = None
 
-
-def load_json(raw: bytes) -> Any:
-    """A request body as Python values; malformed JSON raises ValueError (a 422, never a 500)."""
-    if _fast_loads is not None:
-        return _fast_loads(raw)
-    return json.loads(raw)
+def parse_push(raw: bytes) -> tuple[str, list[Change]]:
+    """A push request's bytes, parsed and checked; any defect raises ValueError (PushError) for a 422."""
+    return parse_batch(decode_json(raw), len(raw))
 
 
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -145,8 +138,8 @@ _SCALARS = frozenset({str, int, float, type(None)})
 def _check_packed(where: str, tbl: str, rid: str, body: dict[str, Any], long_values: bool = True) -> None:
     """A packed set ``{"id", "same", "cols", "rows"}``: valid column names once, then the rows checked in bulk.
 
-    Per row only the set of value types is looked at (built in C); the rarer checks — integer range,
-    finite floats, text length — run only for rows that hold such values.
+    ``_rows_ok`` checks a whole set column by column in C; only a set it refuses is walked row by
+    row, to name the first bad row and what is wrong with it.
     """
     table = BY_NAME[tbl].table
     key_col, scope_col = PACK_KEY[table], PACK_SCOPE[table]

@@ -32,11 +32,6 @@ from qcity_desktop.sync.protocol import (
     unpack,
 )
 
-try:   # orjson splices SQLite-made JSON into a push without parsing it (packed_wire)
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - orjson is a dependency
-    _orjson = None
-
 if TYPE_CHECKING:
     from qcity_desktop.store import Store
 
@@ -72,6 +67,7 @@ class SyncState:
         self.store = store
         self.conn: sqlite3.Connection = store.conn
         self._columns: dict[str, list[str]] = {}
+        self._pack_index: dict[str, str | None] = {}
 
     # -- settings kept in the database (per device, not per user account) -------------------
     def get(self, key: str, default: str | None = None) -> str | None:
@@ -143,16 +139,15 @@ class SyncState:
         it again was most of the device's work. One query per chunk of sets, betting that the
         ``PACK_SAME`` columns hold one value per set (it checks, and the few sets where they do not
         are read again with those columns in their rows). Falls back to ``packed`` where SQLite's
-        text could differ from ``pack``'s (a REAL column: SQLite writes floats with 15 digits),
-        without orjson, or without the (scope, key) index.
+        text could differ from ``pack``'s (a REAL column: SQLite writes floats with 15 digits) or
+        without the (scope, key) index.
         """
-        table, scope_col, key_col = spec.table, PACK_SCOPE[spec.table], PACK_KEY[spec.table]
-        types = {r[1]: (r[2] or "").upper() for r in self.conn.execute(f"PRAGMA table_info({table})")}
-        index = self._key_index(table, [scope_col, key_col])
-        if _orjson is None or index is None or any("REAL" in t or "FLOA" in t or "DOUB" in t for t in types.values()):
+        table, scope_col = spec.table, PACK_SCOPE[spec.table]
+        index = self._packable_index(spec)
+        if index is None:
             return self.packed(spec, scopes)
-        names = sorted(types)
-        candidates = [c for c in PACK_SAME[table] if c in types]
+        names = sorted(self.columns(table))
+        candidates = [c for c in PACK_SAME[table] if c in names]
         checks = "".join(f", min(typeof({c})) = max(typeof({c})) AND (count({c}) = 0 OR min({c}) = max({c})), "
                          f"min({c})" for c in candidates)
         out: dict[str, dict[str, Any]] = {}
@@ -185,12 +180,20 @@ class SyncState:
                     out[str(sid)]["rows"] = PackedRows(text.encode(), count)
         return out
 
-    def _key_index(self, table: str, columns: list[str]) -> str | None:
-        """The unique index on exactly ``columns`` (in that order), which keeps a packed set in key order."""
-        for _seq, name, unique, *_ in self.conn.execute(f"PRAGMA index_list({table})"):
-            if unique and [r[2] for r in self.conn.execute(f"PRAGMA index_info({name})")] == columns:
-                return str(name)
-        return None
+    def _packable_index(self, spec: TableSpec) -> str | None:
+        """The unique (scope, key) index that hands a packed set over in key order; None if there is none or
+        a REAL column could make SQLite's JSON differ from ``pack``'s. Looked up once per table."""
+        table = spec.table
+        if table not in self._pack_index:
+            found = None
+            real = any(t in (r[2] or "").upper() for r in self.conn.execute(f"PRAGMA table_info({table})")
+                       for t in ("REAL", "FLOA", "DOUB"))
+            wanted = [PACK_SCOPE[table], PACK_KEY[table]]
+            for _seq, name, unique, *_ in ([] if real else self.conn.execute(f"PRAGMA index_list({table})")):
+                if unique and [r[2] for r in self.conn.execute(f"PRAGMA index_info({name})")] == wanted:
+                    found = str(name)
+            self._pack_index[table] = found
+        return self._pack_index[table]
 
     def bases(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}

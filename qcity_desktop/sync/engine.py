@@ -27,7 +27,7 @@ from qcity_desktop.sync.protocol import BY_NAME, PROTOCOL_VERSION, wire_id
 PUSH_ROWS = 1000
 PULL_PAGE = 2000
 PACKED_WEIGHT = 6         # rows per change a batch may average (an answer set counts as its answers)
-BLOB_STREAMS = 4          # photos uploaded at once (docs/performance.md: 1 → 3 streams)
+BLOB_STREAMS = 4          # photos uploaded at once (docs/performance.md)
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,7 +73,7 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
         elif spec.scope and row is not None and row.get(spec.scope):
             scopes.add(str(row[spec.scope]))
     signed = state.signed(scopes)
-    changes, sent, blobs = [], [], set()
+    changes, sent = [], []
     for e in entries:
         spec = BY_NAME[e.tbl]
         row = rows[e.tbl].get(e.row_id)
@@ -89,9 +89,6 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
                               "hlc": e.hlc}
         if op == "upsert":
             ch["body"] = row
-            for col in spec.blob_columns:
-                if row.get(col):
-                    blobs.add(row[col])
         base = bases.get((e.tbl, e.row_id))
         if base is not None:
             ch["base"] = base
@@ -100,7 +97,7 @@ def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple
             ch["final"] = True
         changes.append(ch)
         sent.append(e)
-    return changes, sent, blobs
+    return changes, sent, _blobs_of(changes)
 
 
 class _BlobUploader(threading.Thread):
@@ -273,7 +270,7 @@ class Syncer:
             try:
                 while True:
                     self._check_cancel()
-                    while not exhausted and len(built) < self.push_rows and _weight(built) < budget:
+                    while not exhausted and len(built) < self.push_rows and sum(_rows_in(c) for c, _ in built) < budget:
                         entries = self.state.outbox(after, upto, self.push_rows)
                         if not entries:
                             exhausted = True
@@ -287,7 +284,7 @@ class Syncer:
                     # answer set counting as its answers, so one push stays a few megabytes.
                     take, weight = 0, 0
                     for ch, _entry in built:
-                        w = _weight([(ch, None)])
+                        w = _rows_in(ch)
                         if take and (take >= self.push_rows or weight + w > budget):
                             break
                         take, weight = take + 1, weight + w
@@ -383,15 +380,12 @@ class Syncer:
         self.result.conflicts.extend(report.conflicts)
 
 
-def _weight(items: list[tuple[dict[str, Any] | None, Any]]) -> int:
-    """Rows in some built changes, an answer set counting as its answers."""
-    n = 0
-    for ch, _ in items:
-        if ch is None:
-            continue
-        body = ch.get("body")
-        n += 1 + (len(body.get("rows") or ()) if body and BY_NAME[ch["t"]].packs else 0)
-    return n
+def _rows_in(ch: dict[str, Any] | None) -> int:
+    """Rows in one built change, an answer set counting as its answers."""
+    if ch is None:
+        return 0
+    body = ch.get("body")
+    return 1 + (len(body.get("rows") or ()) if body and BY_NAME[ch["t"]].packs else 0)
 
 
 def _blobs_of(changes: list[dict[str, Any] | None]) -> set[str]:
