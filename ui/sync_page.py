@@ -69,6 +69,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table_measurements": ("测量数据", "measurement"), "table_attachments": ("照片", "photo"),
     "table_signatures": ("签名", "signature"), "table_findings": ("问题", "finding"),
     "table_issued_numbers": ("编号", "number"),
+    "lww_fmt": ("双方都修改了{fields}，已保留时间较晚的修改", "both sides changed {fields}; the later change was kept"),
+    "item_fmt": ("第 {item} 项", "item {item}"), "item_col_fmt": ("第 {item} 项的{col}", "{col} of item {item}"),
+    "answer_result": ("结果", "result"), "answer_note": ("备注", "note"), "answer_value": ("数值", "value"),
+    "answer_deduction": ("扣分", "deduction"), "answer_clauses": ("扣分条款", "deduction clauses"),
+    "field_sep": ("、", ", "),
     "kind_rekeyed": ("已合并", "merged"), "kind_apply": ("未应用", "not applied"), "kind_merged": ("已合并", "merged"),
 }
 
@@ -351,11 +356,11 @@ class SyncPage(QWidget):
         for r, c in enumerate(rows):
             kind = TEXTS.get(f"kind_{c['kind']}", (c["kind"], c["kind"]))[_lang_index()]
             table = TEXTS.get(f"table_{c['tbl']}", (c["tbl"], c["tbl"]))[_lang_index()]
-            values = [_local_time(c["at"]), kind, table, c["row_id"][:8], c["detail"]]
+            values = [_local_time(c["at"]), kind, table, c["row_id"][:8], describe_conflict(c)]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 4:
-                    item.setToolTip(value)
+                    item.setToolTip(c["detail"])   # the engine's own words, for a support call
                 self.conflicts.setItem(r, col, item)
 
     def pending_text(self) -> str:
@@ -367,6 +372,24 @@ class SyncPage(QWidget):
         for th in self._threads:
             th.join(5)
         super().closeEvent(event)
+
+
+def describe_conflict(c: dict[str, Any]) -> str:
+    """A conflict in the page's language: a clash on named fields is worded here (an answer set's
+    ``items.<item>.<column>`` as "第 <item> 项的结果"); anything else keeps the engine's detail."""
+    if c["kind"] != "lww" or not c.get("fields"):
+        return c["detail"]
+    names = []
+    for field in c["fields"]:
+        if field.startswith("items."):
+            item, _, col = field[len("items."):].rpartition(".")
+            if f"answer_{col}" in TEXTS and item:
+                names.append(t("item_col_fmt", item=item, col=t(f"answer_{col}")))
+            else:
+                names.append(t("item_fmt", item=field[len("items."):]))
+        else:
+            names.append(field)
+    return t("lww_fmt", fields=t("field_sep").join(dict.fromkeys(names)))
 
 
 def _read_status(store_path: str, page_hub: str = "") -> dict[str, Any]:

@@ -91,3 +91,19 @@ def test_conflicts_are_listed_until_marked_read(qtbot, demo_db: Path) -> None:
     assert "name" in page.conflicts.item(0, 4).text()
     qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=10_000)
+
+
+def test_a_clash_on_one_answer_is_told_in_chinese_naming_the_item(qtbot, demo_db: Path) -> None:
+    store = open_store(demo_db)
+    iid = store.conn.execute("SELECT id FROM inspections LIMIT 1").fetchone()[0]
+    detail = "both sides changed items.1.4(1).note, items.1.4(1).result — the later change (by clock) was kept"
+    SyncState(store).record_conflicts([{"table": "answer_sets", "row_id": iid, "kind": "lww",
+                                        "fields": ["items.1.4(1).note", "items.1.4(1).result", "items.2.1"],
+                                        "detail": detail}])
+    store.close()
+    page = _page(qtbot, demo_db, "")
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 1, timeout=10_000)
+    assert page.conflicts.item(0, 2).text() == "检验项目"
+    shown = page.conflicts.item(0, 4)
+    assert shown.text() == "双方都修改了第 1.4(1) 项的备注、第 1.4(1) 项的结果、第 2.1 项，已保留时间较晚的修改"
+    assert shown.toolTip() == detail                      # the engine's words stay one hover away
