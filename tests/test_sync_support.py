@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -360,3 +362,41 @@ class FlakyProxy:
     def close(self) -> None:
         self._stop.set()
         self.sock.close()
+
+
+MB = 1024 * 1024
+
+
+def _run_ok(args: list[str]) -> bool:
+    return subprocess.run(args, capture_output=True).returncode == 0
+
+
+@contextmanager
+def mounted_small_disk(tmp_path: Path, size_mb: int = 64) -> Iterator[Path]:
+    """A small file system of its own (ext4 on a loop device, tmpfs where there is none), no blocks
+    reserved for root (the hub runs as root here); skips the test where nothing can be mounted."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    image = tmp_path / "disk.img"
+    with open(image, "wb") as fh:
+        fh.truncate(size_mb * MB)
+    mounted = bool(shutil.which("mkfs.ext4")) and _run_ok(["mkfs.ext4", "-q", "-F", "-m", "0", str(image)]) \
+        and _run_ok(["mount", "-o", "loop", str(image), str(mnt)])
+    if not mounted:
+        mounted = _run_ok(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(mnt)])
+    if not mounted:
+        pytest.skip("mounting a small file system needs root (the CI machine has it)")
+    try:
+        yield mnt
+    finally:
+        if not _run_ok(["umount", str(mnt)]):
+            _run_ok(["umount", "-l", str(mnt)])
+
+
+def fill_disk(disk: Path, leave: int) -> Path:
+    """Take all the free space but ``leave`` bytes (allocated for real, so nobody else can use it)."""
+    filler = disk / "filler"
+    size = shutil.disk_usage(disk).free - leave
+    with open(filler, "wb") as fh:
+        os.posix_fallocate(fh.fileno(), 0, max(size, 1))
+    return filler

@@ -61,6 +61,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",
                 "Offline: the hub cannot be reached; changes stay on this device and sync when it answers"),
     "error_fmt": ("同步失败：{0}", "Sync failed: {0}"),
+    "hub_full": ("同步暂停：集线器磁盘已满，未上传的更改仍保存在本机；请联系管理员清理集线器空间后再同步",
+                 "Sync paused: the hub's disk is full; changes not yet sent stay on this device — ask the "
+                 "administrator to free space on the hub, then sync again"),
     "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
     "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
     "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),
@@ -255,7 +258,7 @@ class SyncPage(QWidget):
     def _run_sync(self, hub: str, typed_token: str, automatic: bool) -> None:
         from qcity_desktop.errors import QCityError
         from qcity_desktop.store import open_store
-        from qcity_desktop.sync.client import HubClient, HubUnreachable
+        from qcity_desktop.sync.client import HubClient, HubFull, HubUnreachable
         from qcity_desktop.sync.credentials import load_token, save_token
         from qcity_desktop.sync.engine import Cancelled, Syncer
 
@@ -276,6 +279,9 @@ class SyncPage(QWidget):
             self.bridge.finished.emit(result.as_dict())
         except HubUnreachable:
             self.bridge.failed.emit("offline", t("offline"))
+        except HubFull as err:
+            log.warning("sync paused: %s", err)
+            self.bridge.failed.emit("error", t("hub_full"))
         except Cancelled:
             self.bridge.failed.emit("cancelled", t("cancelled"))
         except QCityError as err:

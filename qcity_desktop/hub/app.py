@@ -8,7 +8,9 @@ pool so one big push never stalls blob uploads or the change feed.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sqlite3
 import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated, Any
@@ -19,12 +21,15 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from qcity_desktop import __version__ as APP_VERSION
-from qcity_desktop.errors import InputError, QCityError, StateError
+from qcity_desktop.errors import QCityError
 from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
+from qcity_desktop.hub.errors import disk_full, full_disk_error, http_status
 from qcity_desktop.hub.service import MAX_PAGE, Hub
 from qcity_desktop.hub.validate import parse_push
 from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
+
+_log = logging.getLogger("qcity.hub")
 
 MAX_PUSH_BYTES = 64 * 1024 * 1024
 MAX_BUNDLE_BYTES = 4 * 1024 * 1024 * 1024
@@ -124,8 +129,22 @@ def create_app(hub: Hub) -> FastAPI:
 
     @app.exception_handler(QCityError)
     async def _qcity_error(_: Request, err: QCityError) -> JSONResponse:
-        status = 409 if isinstance(err, StateError) else 400 if isinstance(err, InputError) else 503
-        return JSONResponse({"detail": str(err)}, status_code=status)
+        return JSONResponse({"detail": str(err)}, status_code=http_status(err))
+
+    try:   # PostgreSQL's errors, when the hub may use it
+        from psycopg import Error as PgError
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        PgError = sqlite3.Error  # noqa: N806
+
+    @app.exception_handler(OSError)
+    @app.exception_handler(sqlite3.Error)
+    @app.exception_handler(PgError)
+    async def _storage_error(_: Request, err: Exception) -> JSONResponse:
+        # Any route that writes (hello, accounts, bundles) may meet a full disk: told as such, not as a bug.
+        if disk_full(err):
+            return JSONResponse({"detail": str(full_disk_error("the request could not be stored"))}, status_code=507)
+        _log.error("request failed", exc_info=err)
+        return JSONResponse({"detail": "internal error in the hub; see its log"}, status_code=500)
 
     @app.get("/v1/health", response_model=Health, tags=["service"])
     def health() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qcity_desktop.hub.accounts import now_iso
 from qcity_desktop.hub.db import HubDb
+from qcity_desktop.hub.errors import disk_full, full_disk_error
 
 MAX_CHUNK = 16 * 1024 * 1024
 MAX_BLOB = 2 * 1024 * 1024 * 1024
@@ -96,6 +97,20 @@ class BlobStore:
             return {"sha256": sha, "complete": True, "offset": total}
         if offset + size > total:
             raise BlobError(f"chunk ends at {offset + size}, after the declared size {total}", 400)
+        try:
+            return self._write(sha, offset, total, parts, size, mime)
+        except OSError as err:
+            if not disk_full(err):
+                raise
+            # Nothing half-written stays behind as if it were whole: the whole-photo file goes, and so does
+            # a partial upload that began with this request (a partial from earlier requests is kept to resume).
+            (self.partial_dir / f"{sha}.direct").unlink(missing_ok=True)
+            if offset == 0:
+                (self.partial_dir / sha).unlink(missing_ok=True)
+            raise full_disk_error(f"photo {sha[:12]}… could not be written") from None
+
+    def _write(self, sha: str, offset: int, total: int, parts: list[bytes], size: int, mime: str
+               ) -> dict[str, int | bool | str]:
         with self._lock(sha):
             part = self.partial_dir / sha
             have = self.offset(sha)
@@ -120,9 +135,9 @@ class BlobStore:
                 self._publish(direct, sha)
                 return self._record(sha, total, mime)
             fd = os.open(part, os.O_WRONLY | os.O_CREAT, 0o600)
-            if size:
-                _write_all(fd, parts, offset)
             try:
+                if size:
+                    _write_all(fd, parts, offset)
                 end = max(have, offset + size)
                 if end < total:
                     return {"sha256": sha, "complete": False, "offset": end}
@@ -149,12 +164,17 @@ class BlobStore:
         fsync_dir(final.parent)
 
     def _record(self, sha: str, total: int, mime: str) -> dict[str, int | bool | str]:
-        if self.finisher is not None:   # the row joins the next group commit (one flush for many photos)
-            self.finisher(sha, total, mime)
-        else:
-            with self.db.write() as c:
-                c.x("INSERT INTO blobs(sha256, size, mime, created_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (sha256) DO NOTHING", (sha, total, clean_mime(mime), now_iso()))
+        """The blob's row (type, size); if it cannot be stored the file is taken back, to be uploaded again."""
+        try:
+            if self.finisher is not None:   # the row joins the next group commit (one flush for many photos)
+                self.finisher(sha, total, mime)
+            else:
+                with self.db.write() as c:
+                    c.x("INSERT INTO blobs(sha256, size, mime, created_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (sha256) DO NOTHING", (sha, total, clean_mime(mime), now_iso()))
+        except BaseException:
+            self.path(sha).unlink(missing_ok=True)
+            raise
         return {"sha256": sha, "complete": True, "offset": total}
 
 
@@ -190,7 +210,9 @@ def _write_direct(path: Path, parts: list[bytes], size: int) -> bool:
         view[size:padded] = bytes(padded - size)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _DIRECT, 0o600)
-        except OSError:
+        except OSError as err:
+            if disk_full(err):
+                raise
             return False   # a file system without O_DIRECT (tmpfs): the page cache it is
         try:
             with view[:padded] as chunk:
@@ -198,10 +220,15 @@ def _write_direct(path: Path, parts: list[bytes], size: int) -> bool:
                 os.ftruncate(fd, size)
             if written == padded:
                 _flush(fd)
-        except OSError:
+        except OSError as err:
+            path.unlink(missing_ok=True)
+            if disk_full(err):
+                raise
             return False
         finally:
             os.close(fd)
+    if written != padded:
+        path.unlink(missing_ok=True)
     return written == padded
 
 

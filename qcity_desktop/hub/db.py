@@ -198,11 +198,16 @@ class HubDb:
                 c.raw.execute("BEGIN IMMEDIATE")
                 try:
                     yield c
-                except BaseException:
-                    c.raw.execute("ROLLBACK")
-                    raise
-                else:
                     c.raw.execute("COMMIT")
+                except BaseException:
+                    # SQLite may have rolled back already (a full disk does that) or the COMMIT itself
+                    # failed: either way no transaction may stay open, or every later write would fail.
+                    if c.raw.in_transaction:
+                        try:
+                            c.raw.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass   # the first error is the one to report
+                    raise
 
     def close(self) -> None:
         self._stop.set()

@@ -5,7 +5,7 @@ its layers — middleware, dependency solving, a thread hop for the token check 
 the work — cost more of the one interpreter lock than storing the push did (docs/performance.md).
 This small ASGI wrapper answers that route itself with the same contract the OpenAPI document
 describes: 401 with ``WWW-Authenticate`` for a bad token, 413/400 for the body size, 422 for a
-malformed batch, 409/400/503 for the hub's own errors, each a one-line ``{"detail": ...}``. A
+malformed batch, 409/400/503 (507: disk full) for the hub's own errors, each a one-line ``{"detail": ...}``. A
 small push is parsed on the event loop and handed straight to the writer thread, whose commit
 wakes the request; a large one is parsed in a worker thread so it never stalls other requests.
 
@@ -28,9 +28,10 @@ from urllib.parse import parse_qsl
 
 import anyio.to_thread
 
-from qcity_desktop.errors import InputError, QCityError, StateError
+from qcity_desktop.errors import QCityError
 from qcity_desktop.hub.accounts import AuthError
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
+from qcity_desktop.hub.errors import disk_full, full_disk_error, http_status
 from qcity_desktop.hub.validate import parse_push
 
 Scope = MutableMapping[str, Any]
@@ -84,10 +85,12 @@ class PushFastPath:
             await _reply(send, err.status, {"detail": err.detail}, err.headers)
             return
         except QCityError as err:
-            status = 409 if isinstance(err, StateError) else 400 if isinstance(err, InputError) else 503
-            await _reply(send, status, {"detail": str(err)})
+            await _reply(send, http_status(err), {"detail": str(err)})
             return
-        except Exception:  # noqa: BLE001 - a bug: logged with its traceback, the client gets a plain 500
+        except Exception as err:  # noqa: BLE001 - a bug: logged with its traceback, the client gets a plain 500
+            if disk_full(err):
+                await _reply(send, 507, {"detail": str(full_disk_error("the request could not be stored"))})
+                return
             _log.exception("push failed")
             await _reply(send, 500, {"detail": "internal error in the hub; see its log"})
             return

@@ -28,6 +28,7 @@ from typing import Any
 from qcity_desktop.hub.accounts import User, now_iso
 from qcity_desktop.hub.blobs import clean_mime
 from qcity_desktop.hub.db import Conn, HubDb
+from qcity_desktop.hub.errors import disk_full, full_disk_error
 from qcity_desktop.hub.validate import Change
 from qcity_desktop.sync.merge import three_way
 from qcity_desktop.sync.protocol import (
@@ -195,6 +196,8 @@ class Ingest:
                         results = [batch.apply(ch) for ch in job.changes]
                         batch.flush()
                     except Exception as err:  # noqa: BLE001 - this batch fails alone, the others go on
+                        if disk_full(err):
+                            raise   # no batch can be stored now: the whole group fails, below
                         c.x("ROLLBACK TO SAVEPOINT push_batch")
                         c.x("RELEASE SAVEPOINT push_batch")
                         job.error = err
@@ -203,6 +206,8 @@ class Ingest:
                     conflicts = sum(1 for r in results if r["status"] in ("merged", "refused") or r.get("fields"))
                     job.result = {"results": results, "conflicts": conflicts, "seq": batch.seq}
         except BaseException as err:  # the COMMIT itself failed: nobody's batch is stored
+            if disk_full(err):
+                err = full_disk_error("its database could not grow")
             for job in jobs:
                 job.result = None
                 job.error = job.error or err

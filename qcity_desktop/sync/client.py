@@ -28,6 +28,10 @@ class HubUnreachable(EnvironmentProblem):
     """The hub did not answer (offline, wrong address, hub down). Nothing was lost."""
 
 
+class HubFull(EnvironmentProblem):
+    """The hub's disk is full (HTTP 507): retrying now would not help; nothing on the device was lost."""
+
+
 class HubRefused(QCityError):
     """The hub answered but refused: wrong or expired token, not allowed, incompatible."""
 
@@ -102,6 +106,8 @@ class HubClient:
             raise HubRefused(f"the hub refused the token: {detail}")
         if resp.status_code == 403:
             raise HubRefused(f"not allowed: {detail}")
+        if resp.status_code == 507:
+            raise HubFull(f"{detail}; your changes stay on this device")
         raise HubRefused(f"the hub answered {resp.status_code}: {detail}")
 
     # -- API -------------------------------------------------------------------------------------

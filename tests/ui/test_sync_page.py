@@ -11,7 +11,14 @@ from PySide6.QtCore import Qt
 from qcity_desktop.store import open_store
 from qcity_desktop.store.sync_state import SyncState
 from qcity_desktop.sync.credentials import save_token
-from tests.test_sync_support import HubProcess, free_port
+from tests.test_sync_support import (
+    HubProcess,
+    device_rows,
+    fill_disk,
+    free_port,
+    mounted_small_disk,
+    same_rows,
+)
 from ui.settings import Settings
 from ui.sync_page import SyncPage
 
@@ -77,6 +84,31 @@ def test_a_refused_token_is_an_error(qtbot, demo_db: Path, hub: HubProcess) -> N
     qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=30_000)
     assert page.state == "error" and "token" in page.state_label.text()
     assert "b00020" in page.state_label.styleSheet()
+
+
+def test_a_full_hub_disk_pauses_the_sync_with_a_chinese_line_and_keeps_the_changes(qtbot, demo_db: Path,
+                                                                                    tmp_path: Path) -> None:
+    with mounted_small_disk(tmp_path) as disk:
+        hub = HubProcess(disk / "hub").start()
+        try:
+            save_token(hub.url, hub.add_user("ann", "inspector"))
+            page = _page(qtbot, demo_db, hub.url)
+            filler = fill_disk(disk, 256 * 1024)
+            page.sync_now()
+            qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+            assert page.state == "error"
+            assert "集线器磁盘已满" in page.state_label.text() and "保存在本机" in page.state_label.text()
+            assert "Traceback" not in page.state_label.text() and page.sync_button.isEnabled()
+            qtbot.wait(500)
+            assert not page.pending_text().startswith("0 ")          # what did not fit waits on the device
+            filler.unlink()
+            page.sync_now()
+            qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+            assert page.state == "ok", page.state_label.text()
+            qtbot.waitUntil(lambda: page.pending_text().startswith("0 项更改"), timeout=10_000)
+            assert same_rows(device_rows(open_store(demo_db)), hub.rows()) == []
+        finally:
+            hub.stop()
 
 
 def test_conflicts_are_listed_until_marked_read(qtbot, demo_db: Path) -> None:

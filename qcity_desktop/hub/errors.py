@@ -1,0 +1,39 @@
+"""What the hub tells a device when something outside the request went wrong, and with which HTTP status.
+
+A full disk is the one environment problem a device must not retry at once: it is told so
+(507 Insufficient Storage, one line) and keeps its changes; anything already stored is intact.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+from qcity_desktop.errors import EnvironmentProblem, InputError, QCityError, StateError
+
+
+class HubDiskFull(EnvironmentProblem):
+    """The hub's disk (or the database server's) is full: nothing of this request was stored."""
+
+
+def disk_full(err: BaseException) -> bool:
+    """Whether ``err`` says a disk or quota is full: from the file system, SQLite or PostgreSQL."""
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(err, sqlite3.Error) and getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(err, "sqlstate", None) == "53100"   # PostgreSQL's disk_full
+
+
+def full_disk_error(where: str) -> HubDiskFull:
+    return HubDiskFull(f"the hub's disk is full ({where}); nothing of this upload was stored — the bureau must "
+                       "free space on the hub, then sync again")
+
+
+def http_status(err: QCityError) -> int:
+    """The status of a one-line error: the same on the fast routes and on FastAPI's."""
+    if isinstance(err, HubDiskFull):
+        return 507
+    if isinstance(err, StateError):
+        return 409
+    return 400 if isinstance(err, InputError) else 503

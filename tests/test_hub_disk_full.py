@@ -1,0 +1,107 @@
+"""A hub whose disk fills up: one clear line on the device, nothing half-stored, nothing lost.
+
+The hub runs on a real, small file system (ext4 on a loop device, or tmpfs where loop devices
+are not available) filled almost to the brim; freeing the space and syncing again must end with
+the same rows and photos on both sides, each stored once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from test_sync_support import (
+    MB,
+    HubProcess,
+    device_blob_hashes,
+    device_rows,
+    fill_disk,
+    mounted_small_disk,
+    run_sync_cli,
+    same_rows,
+)
+
+from qcity_desktop.demo import seed_demo
+from qcity_desktop.store import open_store
+from qcity_desktop.store.sync_state import SyncState
+from qcity_desktop.sync.client import HubFull
+from qcity_desktop.sync.engine import sync
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with mounted_small_disk(tmp_path) as mnt:
+        yield mnt
+
+
+def _assert_same(device, hub: HubProcess) -> None:
+    assert same_rows(device_rows(device), hub.rows()) == []
+    assert device_blob_hashes(device) == hub.blob_hashes()
+    assert SyncState(device).pending()["rows"] == 0
+
+
+def test_photos_that_do_not_fit_stop_the_sync_with_one_line_and_the_next_sync_completes(
+        small_disk: Path, tmp_path: Path) -> None:
+    hub = HubProcess(small_disk / "hub").start()
+    try:
+        token = hub.add_user("ann", "inspector")
+        device = open_store(tmp_path / "device.db")
+        seed_demo(device)
+        iid = device.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
+        rnd = random.Random(7)
+        for n in range(10):
+            device.attachments.add(iid, rnd.randbytes(3 * MB), "image/jpeg", filename=f"现场{n}.jpg")
+        filler = fill_disk(small_disk, 12 * MB)        # room for three or so of the ten photos
+
+        with pytest.raises(HubFull) as caught:
+            sync(device, hub.url, token)
+        message = str(caught.value)
+        assert "disk is full" in message and "stay on this device" in message and "\n" not in message
+        assert httpx.get(f"{hub.url}/v1/health", timeout=5).json()["ok"]      # the hub is still serving
+        stored = hub.blob_hashes()                 # (checks every stored file against its name)
+        assert stored < device_blob_hashes(device)
+        assert not list((small_disk / "hub" / "blobs" / "partial").glob("*.direct"))
+        assert SyncState(device).pending()["rows"] > 0                          # the rest waits on the device
+
+        cli = run_sync_cli(tmp_path / "device.db", hub.url, token)
+        assert cli.returncode == 3, cli.stderr
+        assert len(cli.stderr.strip().splitlines()) == 1 and "disk is full" in cli.stderr
+
+        filler.unlink()
+        sync(device, hub.url, token)
+        _assert_same(device, hub)
+    finally:
+        hub.stop()
+
+
+def test_a_push_the_database_has_no_room_for_is_refused_whole_and_stored_once_there_is(
+        small_disk: Path, tmp_path: Path) -> None:
+    hub = HubProcess(small_disk / "hub").start()
+    try:
+        token = hub.add_user("ann", "inspector")
+        device = open_store(tmp_path / "device.db")
+        sync(device, hub.url, token)               # enrolled while there is room
+        seed_demo(device)
+        for n in range(3):                         # a few hundred answers more than the demo has
+            sid, _ = device.subjects.add("elevator", {"name": f"温泉花园{n}栋1号梯", "regime": "2009"})
+            new = device.inspections.create(sid, "elevator-t7001-2009", inspectors=["张伟"])
+            template = device.inspections.template_of(device.inspections.row(new))
+            for item in (i for i in template.leaves() if i.type == "result"):
+                device.inspections.answer(new, item.id, result="pass", note="门锁、轿厢与层门检查正常" * 8)
+        before = hub.rows()
+        filler = fill_disk(small_disk, 256 * 1024)
+
+        with pytest.raises(HubFull, match="disk is full"):
+            sync(device, hub.url, token)
+        assert httpx.get(f"{hub.url}/v1/health", timeout=5).json()["ok"]
+        assert SyncState(device).pending()["rows"] > 0
+
+        filler.unlink()
+        sync(device, hub.url, token)               # the writer was not left inside a broken transaction
+        _assert_same(device, hub)
+        assert set(before) <= set(hub.rows())
+    finally:
+        hub.stop()
