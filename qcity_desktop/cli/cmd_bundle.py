@@ -1,4 +1,4 @@
-"""``qcity bundle export|import``: carry a device's changes to the hub on a USB stick (docs/sync.md)."""
+"""``qcity bundle export|import``: carry a device's changes to the hub on a USB stick, and the hub's back (docs/sync.md)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("--hub", default=None, metavar="URL", help="hub whose stored token signs the file")
     e.set_defaults(handler=cmd_export)
 
-    i = sub.add_parser("import", parents=[common], help="import a bundle into the hub")
+    i = sub.add_parser("import", parents=[common],
+                       help="import a device's bundle into the hub (--hub/--data), or a hub's bundle into this device")
     i.add_argument("file")
     i.add_argument("--hub", default=None, metavar="URL", help="send it to this running hub")
-    i.add_argument("--token", default=None, help="token for --hub (the bundle's owner or a supervisor)")
+    i.add_argument("--token", default=None,
+                   help="token for --hub (the bundle's owner or a supervisor); for a hub's bundle, your own token")
     i.add_argument("--data", default=None, metavar="DIR", help="or import straight into this hub data folder")
     i.add_argument("--database-url", default=None, metavar="URL", help="with --data: the hub's PostgreSQL database")
     i.set_defaults(handler=cmd_import)
@@ -61,8 +63,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise InputError(f"no bundle file {source}")
-    if bool(args.hub) == bool(args.data):
+    if args.hub and args.data:
         raise InputError("give either --hub URL (send to a running hub) or --data DIR (import into the hub's folder)")
+    if not args.hub and not args.data:
+        return _into_device(args, source)
     if args.data:
         from qcity_desktop.hub.service import Hub
         from qcity_desktop.sync.bundle import import_into_hub
@@ -82,6 +86,27 @@ def cmd_import(args: argparse.Namespace) -> int:
               f"{counts}; new photos {info['blobs_new']}")
         for c in info["conflicts"][:20]:
             print(f"  {c['status']}: {c['table']} {c['row_id']} — {c['detail']}")
+    return 0
+
+
+def _into_device(args: argparse.Namespace, source: Path) -> int:
+    """A hub's bundle applied to this device, as a pull would (a site without network)."""
+    from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
+    from qcity_desktop.sync.bundle_pull import import_into_device
+
+    store = open_from_args(args)
+    token = _token(args, SyncState(store).get(META_HUB_URL))
+    if not token:
+        raise InputError("opening a hub's bundle needs your hub token: give --token (the one the bureau issued you)")
+    info = import_into_device(store, source, token)
+    if wants_json(args):
+        print_json(info)
+    else:
+        print(f"已导入 {info['changes']} 条更改（应用 {info['applied']}，等待 {info['waiting']}）、"
+              f"{info['blobs_new']} 个新文件 / imported {info['changes']} change(s) from the hub "
+              f"(applied {info['applied']}, waiting {info['waiting']}), new files {info['blobs_new']}")
+        for c in info["conflicts"][:20]:
+            print(f"  {c.get('kind', '')}: {c.get('table', '')} {c.get('row_id', '')} — {c.get('detail', '')}")
     return 0
 
 

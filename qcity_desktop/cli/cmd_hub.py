@@ -1,4 +1,4 @@
-"""``qcity hub serve|add-user|users``: run the bureau's hub and manage its accounts."""
+"""``qcity hub serve|add-user|users|bundle-export``: run the bureau's hub, manage its accounts, carry its changes offline."""
 
 from __future__ import annotations
 
@@ -37,6 +37,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     u = sub.add_parser("users", parents=[common], help="list accounts")
     data_options(u)
     u.set_defaults(handler=cmd_users)
+
+    b = sub.add_parser("bundle-export", parents=[common],
+                       help="write what an inspector would pull (registry, templates, their inspections) to FILE, "
+                            "signed, for a site without network")
+    b.add_argument("file")
+    b.add_argument("--user", required=True, help="the inspector the bundle is for (only their token opens it)")
+    b.add_argument("--since", type=int, default=0, metavar="N",
+                   help="only changes after the hub's change N (`qcity sync --status` on the device shows it)")
+    b.add_argument("--device", default=None, metavar="ID", help="leave out what this device sent itself")
+    data_options(b)
+    b.set_defaults(handler=cmd_bundle_export)
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202 - HubDb is imported lazily
@@ -81,4 +92,30 @@ def cmd_users(args: argparse.Namespace) -> int:
         print_json(users)
     else:
         print_table(users, ["name", "role", "created_at", "expires_at", "disabled"])
+    return 0
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qcity_desktop.errors import InputError
+    from qcity_desktop.hub.service import Hub
+    from qcity_desktop.sync.bundle_pull import export_for_device
+
+    target = Path(args.file)
+    if target.is_dir():
+        raise InputError(f"{target} is a folder; give a file name such as {target / 'qcity-hub-bundle.zip'}")
+    if args.since < 0:
+        raise InputError(f"--since {args.since}: give a change number of 0 or more")
+    hub = Hub(Path(args.data), args.database_url)
+    try:
+        info = export_for_device(hub, args.user, target, since=args.since, device_id=args.device)
+    finally:
+        hub.close()
+    if wants_json(args):
+        print_json(info)
+    else:
+        print(f"已为 {info['user']} 导出 {info['changes']} 条更改、{info['blobs']} 个文件到 {info['file']} / "
+              f"exported {info['changes']} change(s) and {info['blobs']} file(s) for {info['user']} "
+              f"(hub changes {info['since']}–{info['next']})")
     return 0

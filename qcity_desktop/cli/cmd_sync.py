@@ -59,6 +59,7 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
     from qcity_desktop.store.sync_state import META_HUB_URL
 
     info = {"hub": state.get(META_HUB_URL), "pending": state.pending(), "last_success": state.last_success(),
+            "cursor": state.cursor(), "device_id": state.store.device_id,
             "unseen_conflicts": state.conflicts(unseen_only=True), "runs": state.last_runs(5)}
     if wants_json(args):
         print_json(info)
@@ -67,6 +68,7 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
     print(f"hub: {info['hub'] or '(not set)'}")
     print(f"待同步 pending: {pend['changes']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
     print(f"上次同步 last sync: {info['last_success'] or 'never'}")
+    print(f"本机 device: {info['device_id']}; 已收到集线器更改至 hub changes seen up to: {info['cursor']}")
     if info["unseen_conflicts"]:
         print("冲突 conflicts:")
         print_table(info["unseen_conflicts"], ["at", "kind", "tbl", "row_id", "detail"])

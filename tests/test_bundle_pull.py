@@ -1,0 +1,118 @@
+"""The hub's side on a USB stick: a site with no network gets the registry, the templates and the
+inspector's own inspections (with their photos) from a signed file, exactly as a pull would bring them.
+Real processes and files: the hub runs, the commands are the ones an operator and an inspector type."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_sync_support import ROOT, HubProcess, device_blob_hashes, device_rows, env, same_rows
+
+from qcity_desktop.demo import seed_demo
+from qcity_desktop.store import open_store
+from qcity_desktop.store.sync_state import SyncState
+from qcity_desktop.sync.engine import sync
+
+
+def qcity(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "qcity_desktop", *(["--db", str(db)] if db else []), *args]
+    return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    proc = HubProcess(tmp_path / "hub").start()
+    yield proc
+    proc.stop()
+
+
+def _one_line_refusal(out: subprocess.CompletedProcess, words: str) -> None:
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and words in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_site_without_network_gets_what_a_pull_would_bring_from_a_signed_file(hub: HubProcess, tmp_path: Path
+                                                                                ) -> None:
+    sue, ann = hub.add_user("sue", "supervisor"), hub.add_user("ann", "inspector")
+    office = open_store(tmp_path / "office.db")
+    seed_demo(office)                              # the registry, templates and the supervisor's own inspections
+    sync(office, hub.url, sue)
+    laptop = open_store(tmp_path / "laptop.db")    # ann's other device: one inspection with a photo
+    sync(laptop, hub.url, ann)
+    sid = laptop.query("SELECT id FROM subjects WHERE kind = 'elevator' LIMIT 1")[0]["id"]
+    iid = laptop.inspections.create(sid, "elevator-t7001-2009", inspectors=["安娜"])
+    laptop.attachments.add(iid, b"\xff\xd8 \xe7\x8e\xb0\xe5\x9c\xba photo", "image/jpeg", filename="门锁.jpg")
+    sync(laptop, hub.url, ann)
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    bundle = usb / "for-ann.zip"
+    made = qcity("hub", "bundle-export", str(bundle), "--user", "ann", "--data", str(hub.data), "--json")
+    assert made.returncode == 0, made.stderr
+    made_info = json.loads(made.stdout)
+    assert made_info["changes"] > office.subjects.count() and made_info["blobs"] >= 1 and made_info["since"] == 0
+
+    site = tmp_path / "site.db"                    # a new laptop at the site: it has never seen the hub
+    got = qcity("bundle", "import", str(bundle), "--token", ann, "--json", db=site)
+    assert got.returncode == 0, got.stderr
+    info = json.loads(got.stdout)
+    assert info["changes"] == made_info["changes"] and info["cursor"] == made_info["next"] and not info["conflicts"]
+
+    device = open_store(site)
+    assert device.query("SELECT id FROM inspections WHERE id = ?", (iid,))               # her own inspection …
+    assert device_blob_hashes(laptop) <= device_blob_hashes(device)                     # … with its photo
+    sue_only = office.query("SELECT id FROM inspections")
+    assert not [r for r in sue_only if device.query("SELECT 1 FROM inspections WHERE id = ?", (r["id"],))]
+    assert device.subjects.count() == office.subjects.count()                            # the whole registry
+    assert same_rows(device_rows(device), device_rows(laptop)) == []                     # what a pull brought
+
+    again = qcity("bundle", "import", str(bundle), "--token", ann, "--json", db=site)    # a second time: nothing new
+    assert again.returncode == 0 and json.loads(again.stdout)["blobs_new"] == 0
+    assert same_rows(device_rows(open_store(site)), device_rows(laptop)) == []
+
+    status = qcity("sync", "--status", "--json", db=site)
+    assert json.loads(status.stdout)["cursor"] == made_info["next"]
+    online = sync(open_store(site), hub.url, ann)  # back online: nothing is fetched twice
+    assert online.pulled == 0 and online.conflicts == []
+
+
+def test_a_hub_bundle_opens_only_with_its_inspector_s_token_unchanged_and_without_a_gap(hub: HubProcess,
+                                                                                       tmp_path: Path) -> None:
+    sue, ann = hub.add_user("sue", "supervisor"), hub.add_user("ann", "inspector")
+    office = open_store(tmp_path / "office.db")
+    seed_demo(office)
+    sync(office, hub.url, sue)
+    bundle = tmp_path / "for-ann.zip"
+    assert qcity("hub", "bundle-export", str(bundle), "--user", "ann", "--data", str(hub.data)).returncode == 0
+    site = tmp_path / "site.db"
+
+    _one_line_refusal(qcity("bundle", "import", str(bundle), "--token", sue, db=site), "not made for this token")
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "changes.jsonl":
+                data = data.replace("电梯".encode(), "扶梯".encode(), 1)
+            dst.writestr(item, data)
+    _one_line_refusal(qcity("bundle", "import", str(tampered), "--token", ann, db=site), "altered")
+
+    later = tmp_path / "later.zip"                 # starts after change 5; this device has seen none
+    assert qcity("hub", "bundle-export", str(later), "--user", "ann", "--since", "5",
+                 "--data", str(hub.data)).returncode == 0
+    _one_line_refusal(qcity("bundle", "import", str(later), "--token", ann, db=site), "--since 0")
+
+    device_bundle = tmp_path / "device.zip"        # a device's own bundle is for the hub, and says so
+    assert qcity("bundle", "export", str(device_bundle), "--token", sue, db=tmp_path / "office.db").returncode == 0
+    _one_line_refusal(qcity("bundle", "import", str(device_bundle), "--token", sue, db=site), "--hub URL")
+
+    nobody = qcity("hub", "bundle-export", str(tmp_path / "x.zip"), "--user", "nobody", "--data", str(hub.data))
+    _one_line_refusal(nobody, "no active account")
+    assert not (tmp_path / "x.zip").exists()
+    assert SyncState(open_store(site)).cursor() == 0                                     # nothing was taken in
