@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
-from test_sync_support import ROOT, HubProcess, device_blob_hashes, device_rows, env, same_rows
+from test_sync_support import ROOT, HubProcess, device_blob_hashes, device_rows, env, same_rows, tampered_copy
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -94,13 +93,7 @@ def test_a_hub_bundle_opens_only_with_its_inspector_s_token_unchanged_and_withou
 
     _one_line_refusal(qcity("bundle", "import", str(bundle), "--token", sue, db=site), "not made for this token")
 
-    tampered = tmp_path / "tampered.zip"
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "changes.jsonl":
-                data = data.replace("电梯".encode(), "扶梯".encode(), 1)
-            dst.writestr(item, data)
+    tampered = tampered_copy(bundle, tmp_path / "tampered.zip", "changes.jsonl", "电梯", "扶梯")
     _one_line_refusal(qcity("bundle", "import", str(tampered), "--token", ann, db=site), "altered")
 
     later = tmp_path / "later.zip"                 # starts after change 5; this device has seen none

@@ -7,12 +7,20 @@ import os
 import stat
 import subprocess
 import sys
-import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_sync_support import ROOT, HubProcess, device_rows, env, free_port, run_sync_cli, same_rows
+from test_sync_support import (
+    ROOT,
+    HubProcess,
+    device_rows,
+    env,
+    free_port,
+    run_sync_cli,
+    same_rows,
+    tampered_copy,
+)
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -90,13 +98,7 @@ def test_offline_bundle_reaches_the_hub_once_and_a_tampered_one_is_refused(hub: 
     twice = json.loads(qcity("bundle", "import", str(bundle), "--hub", hub.url, "--token", sue, "--json").stdout)
     assert set(twice["results"]) == {"duplicate"}              # the same file twice stores nothing new
 
-    tampered = tmp_path / "tampered.zip"
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "changes.jsonl":
-                data = data.replace("温泉".encode(), "温水".encode(), 1)
-            dst.writestr(item, data)
+    tampered = tampered_copy(bundle, tmp_path / "tampered.zip", "changes.jsonl", "温泉", "温水")
     bad = qcity("bundle", "import", str(tampered), "--hub", hub.url, "--token", sue)
     assert bad.returncode != 0 and "altered" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 

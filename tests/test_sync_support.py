@@ -400,3 +400,18 @@ def fill_disk(disk: Path, leave: int) -> Path:
     with open(filler, "wb") as fh:
         os.posix_fallocate(fh.fileno(), 0, max(size, 1))
     return filler
+
+
+def tampered_copy(bundle: Path, target: Path, member: str, old: str, new: str) -> Path:
+    """A copy of a bundle with one text changed inside one member (the signature left as it was)."""
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == member:
+                changed = data.replace(old.encode(), new.encode(), 1)
+                assert changed != data, f"{old!r} is not in {member}"
+                data = changed
+            dst.writestr(item, data)
+    return target

@@ -19,6 +19,7 @@ import hmac
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,32 +73,63 @@ def export_bundle(store: Store, path: Path, token: str) -> dict[str, Any]:
         row = store.conn.execute("SELECT size, mime FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
         if row is not None:
             blobs_meta.append({"sha256": sha, "size": int(row[0]), "mime": row[1]})
-    key = key_from_token(token)
     manifest = {
         "format": FORMAT, "version": VERSION, "kind": "device-changes", "device_id": store.device_id,
         "hub_id": state.get(META_HUB_ID) or "", "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "changes": {"file": "changes.jsonl", "count": len(lines), "sha256": hashlib.sha256(body).hexdigest()},
         "blobs": blobs_meta,
     }
+
+    def add_blob(zf: zipfile.ZipFile, sha: str) -> None:
+        zf.writestr(f"blobs/{sha}", store.blobs.get(sha), compress_type=zipfile.ZIP_STORED)
+
+    write_bundle(Path(path), manifest, key_from_token(token), body, len(lines), add_blob)
+    run = state.start_run(str(path), via="bundle")
+    state.finish_run(run, len(lines), 0, len(blobs_meta), 0)
+    return {"file": str(path), "changes": len(lines), "blobs": len(blobs_meta), "device_id": store.device_id}
+
+
+def write_bundle(path: Path, manifest: dict[str, Any], key: bytes, body: bytes, count: int,
+                 add_blob: Callable[[zipfile.ZipFile, str], None]) -> None:
+    """Sign ``manifest`` (completed with the changes' count and hash) and write the ZIP, whole or not at all."""
+    manifest = {**manifest, "changes": {"file": "changes.jsonl", "count": count,
+                                        "sha256": hashlib.sha256(body).hexdigest()}}
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     signature = {"alg": "HMAC-SHA256", "key_id": key_id(key),
                  "mac": hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()}
-    path = Path(path)
     tmp = path.with_name(path.name + ".part")
     try:
         with zipfile.ZipFile(tmp, "w") as zf:
             zf.writestr("manifest.json", manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
             zf.writestr("signature.json", json.dumps(signature), compress_type=zipfile.ZIP_DEFLATED)
             zf.writestr("changes.jsonl", body, compress_type=zipfile.ZIP_DEFLATED)
-            for b in blobs_meta:   # photos are already compressed: store them as they are
-                zf.writestr(f"blobs/{b['sha256']}", store.blobs.get(b["sha256"]), compress_type=zipfile.ZIP_STORED)
+            for b in manifest.get("blobs", []):   # photos are already compressed: added as they are
+                add_blob(zf, b["sha256"])
         tmp.replace(path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
         raise QCityError(f"cannot write the bundle {path}: {err.strerror or err}") from None
-    run = state.start_run(str(path), via="bundle")
-    state.finish_run(run, len(lines), 0, len(blobs_meta), 0)
-    return {"file": str(path), "changes": len(lines), "blobs": len(blobs_meta), "device_id": store.device_id}
+
+
+def read_changes(zf: zipfile.ZipFile, manifest: dict[str, Any]) -> bytes:
+    """The changes member, checked against the signed manifest."""
+    try:
+        body = zf.read(manifest["changes"]["file"])
+    except (KeyError, TypeError) as err:
+        raise BundleError(f"the bundle lacks its changes ({err})") from None
+    if hashlib.sha256(body).hexdigest() != manifest["changes"].get("sha256"):
+        raise BundleError("changes.jsonl does not match the signed manifest (the file was altered)")
+    return body
+
+
+def read_blob(zf: zipfile.ZipFile, sha: str) -> bytes:
+    """One photo of the bundle, checked against its hash."""
+    try:
+        data = zf.read(f"blobs/{sha}")
+    except KeyError:
+        raise BundleError(f"the bundle lacks photo {sha[:12]}") from None
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise BundleError(f"photo {sha[:12]} in the bundle was altered")
+    return data
 
 
 def read_bundle(source: bytes | Path) -> tuple[zipfile.ZipFile, dict[str, Any], dict[str, Any], bytes]:
@@ -148,22 +180,12 @@ def import_into_hub(hub: Hub, source: bytes | Path, importer: User | None = None
         if manifest.get("hub_id") and manifest["hub_id"] != hub.hub_id:
             raise BundleError("the bundle was written for another hub")
         device = str(manifest.get("device_id") or "")
-        try:
-            body = zf.read(manifest["changes"]["file"])
-        except (KeyError, TypeError) as err:
-            raise BundleError(f"the bundle lacks its changes ({err})") from None
-        if hashlib.sha256(body).hexdigest() != manifest["changes"].get("sha256"):
-            raise BundleError("changes.jsonl does not match the signed manifest (the file was altered)")
+        body = read_changes(zf, manifest)
         hub.devices.register(signer, device, "")
         blobs = 0
         for b in manifest.get("blobs", []):
             sha = str(b.get("sha256", ""))
-            try:
-                data = zf.read(f"blobs/{sha}")
-            except KeyError:
-                raise BundleError(f"the bundle lacks photo {sha[:12]}") from None
-            if hashlib.sha256(data).hexdigest() != sha:
-                raise BundleError(f"photo {sha[:12]} in the bundle was altered")
+            data = read_blob(zf, sha)
             if not hub.blobs.has(sha):
                 hub.blobs.write(sha, 0, len(data), data, str(b.get("mime", "")))
                 blobs += 1

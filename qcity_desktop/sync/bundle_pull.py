@@ -23,8 +23,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcity_desktop.errors import InputError, QCityError
-from qcity_desktop.sync.bundle import FORMAT, VERSION, BundleError, key_from_token, key_id, read_bundle
+from qcity_desktop.errors import InputError
+from qcity_desktop.sync.bundle import (
+    FORMAT,
+    VERSION,
+    BundleError,
+    key_from_token,
+    key_id,
+    read_blob,
+    read_bundle,
+    read_changes,
+    write_bundle,
+)
 from qcity_desktop.sync.protocol import BY_NAME
 
 if TYPE_CHECKING:
@@ -69,26 +79,13 @@ def export_for_device(hub: Hub, user_name: str, path: Path, since: int = 0, devi
     manifest = {
         "format": FORMAT, "version": VERSION, "kind": KIND, "hub_id": hub.hub_id, "user": user.name,
         "device_id": device_id or "", "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "since": max(0, since), "next": cursor,
-        "changes": {"file": "changes.jsonl", "count": len(changes), "sha256": hashlib.sha256(body).hexdigest()},
-        "blobs": blobs_meta,
+        "since": max(0, since), "next": cursor, "blobs": blobs_meta,
     }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    signature = {"alg": "HMAC-SHA256", "key_id": key_id(key),
-                 "mac": hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()}
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with zipfile.ZipFile(tmp, "w") as zf:
-            zf.writestr("manifest.json", manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr("signature.json", json.dumps(signature), compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr("changes.jsonl", body, compress_type=zipfile.ZIP_DEFLATED)
-            for b in blobs_meta:   # photos are already compressed: stored as they are
-                zf.write(hub.blobs.path(b["sha256"]), f"blobs/{b['sha256']}", compress_type=zipfile.ZIP_STORED)
-        tmp.replace(path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise QCityError(f"cannot write the bundle {path}: {err.strerror or err}") from None
+
+    def add_blob(zf: zipfile.ZipFile, sha: str) -> None:
+        zf.write(hub.blobs.path(sha), f"blobs/{sha}", compress_type=zipfile.ZIP_STORED)
+
+    write_bundle(Path(path), manifest, key, body, len(changes), add_blob)
     return {"file": str(path), "user": user.name, "changes": len(changes), "blobs": len(blobs_meta),
             "since": max(0, since), "next": cursor}
 
@@ -116,12 +113,7 @@ def import_into_device(store: Store, source: Path, token: str) -> dict[str, Any]
         if since > cursor:
             raise BundleError(f"the bundle starts after change {since}, but this device has the hub's changes only "
                               f"up to {cursor}: make it again with --since {cursor}")
-        try:
-            body = zf.read(manifest["changes"]["file"])
-        except (KeyError, TypeError) as err:
-            raise BundleError(f"the bundle lacks its changes ({err})") from None
-        if hashlib.sha256(body).hexdigest() != manifest["changes"].get("sha256"):
-            raise BundleError("changes.jsonl does not match the signed manifest (the file was altered)")
+        body = read_changes(zf, manifest)
         try:
             changes = [json.loads(line) for line in body.decode("utf-8").splitlines() if line.strip()]
         except ValueError as err:
@@ -131,13 +123,7 @@ def import_into_device(store: Store, source: Path, token: str) -> dict[str, Any]
             sha = str(b.get("sha256", ""))
             if store.blobs.has(sha):
                 continue
-            try:
-                data = zf.read(f"blobs/{sha}")
-            except KeyError:
-                raise BundleError(f"the bundle lacks photo {sha[:12]}") from None
-            if hashlib.sha256(data).hexdigest() != sha:
-                raise BundleError(f"photo {sha[:12]} in the bundle was altered")
-            state.put_blob(data, str(b.get("mime", "")))
+            state.put_blob(read_blob(zf, sha), str(b.get("mime", "")))
             new_blobs += 1
     run = state.start_run(str(source), via="bundle")
     if not known_hub and manifest.get("hub_id"):
