@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,77 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.sync_texts import TEXTS, describe_conflict, lang_index, t
+
 log = logging.getLogger(__name__)
-
-# (中文, English): Chinese first, English when the user chose it.
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("同步", "Sync"),
-    "hub": ("集线器地址", "Hub address"),
-    "token": ("令牌", "Token"),
-    "token_stored": ("已保存（留空则沿用）", "stored (leave empty to keep)"),
-    "token_missing": ("粘贴局里发的注册令牌", "paste the enrolment token from the bureau"),
-    "last": ("上次同步", "Last sync"),
-    "never": ("从未同步", "never"),
-    "pending": ("待同步", "Waiting to sync"),
-    "pending_fmt": ("{changes} 项更改，{blobs} 张照片", "{changes} change(s), {blobs} photo(s)"),
-    "waiting_fmt": ("；{inbox} 项已下载、待应用", "; {inbox} downloaded, waiting to apply"),
-    "state": ("状态", "State"),
-    "sync_now": ("立即同步", "Sync now"),
-    "cancel": ("取消", "Cancel"),
-    "mark_read": ("标记为已读", "Mark as read"),
-    "conflicts": ("冲突与拒绝", "Conflicts and refusals"),
-    "col_at": ("时间", "Time"), "col_kind": ("类型", "Kind"), "col_table": ("数据", "Data"),
-    "col_row": ("编号", "Row"), "col_detail": ("说明", "What happened"),
-    "idle": ("就绪", "Ready"),
-    "no_hub": ("尚未设置集线器地址", "No hub address yet"),
-    "checking": ("正在连接集线器…", "Contacting the hub…"),
-    "push": ("正在上传更改…", "Sending changes…"),
-    "pull": ("正在下载更改…", "Receiving changes…"),
-    "download": ("正在下载照片…", "Downloading photos…"),
-    "done_fmt": ("同步完成：上传 {pushed}，下载 {pulled}，冲突 {conflicts}",
-                 "Synced: sent {pushed}, received {pulled}, conflicts {conflicts}"),
-    "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",
-                "Offline: the hub cannot be reached; changes stay on this device and sync when it answers"),
-    "error_fmt": ("同步失败：{0}", "Sync failed: {0}"),
-    "hub_full": ("同步暂停：集线器磁盘已满，未上传的更改仍保存在本机；请联系管理员清理集线器空间后再同步",
-                 "Sync paused: the hub's disk is full; changes not yet sent stay on this device — ask the "
-                 "administrator to free space on the hub, then sync again"),
-    "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
-    "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
-    "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),
-    "table_inspections": ("检验记录", "inspection"), "table_answers": ("检验项目", "answer"),
-    "table_answer_sets": ("检验项目", "answers"),
-    "table_measurements": ("测量数据", "measurement"), "table_attachments": ("照片", "photo"),
-    "table_signatures": ("签名", "signature"), "table_findings": ("问题", "finding"),
-    "table_issued_numbers": ("编号", "number"),
-    "lww_fmt": ("双方都修改了{fields}，已保留时间较晚的修改", "both sides changed {fields}; the later change was kept"),
-    "item_fmt": ("第 {item} 项", "item {item}"), "item_col_fmt": ("第 {item} 项的{col}", "{col} of item {item}"),
-    "answer_result": ("结果", "result"), "answer_note": ("备注", "note"), "answer_value": ("数值", "value"),
-    "answer_deduction": ("扣分", "deduction"), "answer_clauses": ("扣分条款", "deduction clauses"),
-    "field_sep": ("、", ", "),
-    "kind_rekeyed": ("已合并", "merged"), "kind_apply": ("未应用", "not applied"), "kind_merged": ("已合并", "merged"),
-}
-
-
-def _lang_index() -> int:
-    try:
-        from ui.i18n import current_language
-
-        return 1 if current_language() == "en" else 0
-    except ImportError:  # pragma: no cover - the shell always has it
-        return 0
-
-
-def t(key: str, *args: Any, **kw: Any) -> str:
-    text = TEXTS[key][_lang_index()]
-    return text.format(*args, **kw) if (args or kw) else text
-
 
 class _Bridge(QObject):
     status = Signal(object)               # dict: pending, last sync, conflicts, hub
     progress = Signal(str, int, int)
     finished = Signal(object)             # SyncResult as dict
     failed = Signal(str, str)             # kind ('offline' / 'error' / 'cancelled'), message
+    bundled = Signal(str)                 # a bundle was exported or imported: the line to show
 
 
 class SyncPage(QWidget):
@@ -123,6 +63,7 @@ class SyncPage(QWidget):
         self.bridge.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self.bridge.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self.bridge.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.bridge.bundled.connect(self._bundled, Qt.ConnectionType.QueuedConnection)
 
         self.title = QLabel()
         font = self.title.font()
@@ -153,6 +94,12 @@ class SyncPage(QWidget):
         self.cancel_button.setObjectName("cancelSync")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self._cancel.set)
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportBundle")
+        self.export_button.clicked.connect(self._choose_export)
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("importBundle")
+        self.import_button.clicked.connect(self._choose_import)
         self.conflicts_title = QLabel()
         self.conflicts = QTableWidget(0, 5)
         self.conflicts.setObjectName("conflicts")
@@ -173,6 +120,8 @@ class SyncPage(QWidget):
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.import_button)
         conflict_head = QHBoxLayout()
         conflict_head.addWidget(self.conflicts_title)
         conflict_head.addStretch(1)
@@ -204,6 +153,8 @@ class SyncPage(QWidget):
             label.setText(t(key))
         self.sync_button.setText(t("sync_now"))
         self.cancel_button.setText(t("cancel"))
+        self.export_button.setText(t("export_bundle"))
+        self.import_button.setText(t("import_bundle"))
         self.mark_button.setText(t("mark_read"))
         self.conflicts_title.setText(t("conflicts"))
         self.conflicts.setHorizontalHeaderLabels([t("col_at"), t("col_kind"), t("col_table"), t("col_row"),
@@ -293,6 +244,72 @@ class SyncPage(QWidget):
             if store is not None:
                 store.close()
 
+    # -- offline bundles (a site without network) ---------------------------------------------
+    def _choose_export(self) -> None:
+        from pathlib import Path
+
+        from ui.sync_bundles import default_bundle_name
+
+        path, _ = QFileDialog.getSaveFileName(self, t("export_title"), str(Path.home() / default_bundle_name()),
+                                              t("bundle_files"))
+        if path:
+            self.export_bundle_to(path)
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("import_title"), "", t("bundle_files"))
+        if path:
+            self.import_bundle_from(path)
+
+    def export_bundle_to(self, path: str) -> bool:
+        """Write this device's pending changes to ``path`` on a worker thread; False if busy."""
+        from pathlib import Path
+
+        from ui.sync_bundles import export_to
+
+        return self._bundle_work(lambda token: t("exported_fmt", **{
+            k: v for k, v in export_to(self.store_path, Path(path), token).items() if k in ("changes", "blobs", "file")}))
+
+    def import_bundle_from(self, path: str) -> bool:
+        """Apply a hub's bundle from ``path`` on a worker thread; False if busy."""
+        from pathlib import Path
+
+        from ui.sync_bundles import import_from
+
+        def work(token: str) -> str:
+            info = import_from(self.store_path, Path(path), token)
+            return t("imported_fmt", changes=info["changes"], applied=info["applied"], blobs=info["blobs_new"])
+        return self._bundle_work(work)
+
+    def _bundle_work(self, work: Any) -> bool:
+        if self._busy:
+            return False
+        from qcity_desktop.errors import QCityError
+        from ui.sync_bundles import token_for
+
+        typed, hub = self.token_edit.text(), self.hub_url()
+        self._busy = True
+        self.sync_button.setEnabled(False)
+        self._set_state("busy", t("bundle_busy"))
+
+        def run() -> None:
+            try:
+                self.bridge.bundled.emit(work(token_for(typed, hub)))
+            except QCityError as err:
+                self.bridge.failed.emit("error", t("error_fmt", err))
+            except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
+                log.exception("bundle failed")
+                self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
+        self._spawn(run)
+        return True
+
+    def _bundled(self, message: str) -> None:
+        self._busy = False
+        self.sync_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self._set_state("ok", message)
+        self.refresh()
+
     def _auto_tick(self) -> None:
         if self.hub_url() and not self._busy:
             self.sync_now(automatic=True)
@@ -360,8 +377,8 @@ class SyncPage(QWidget):
         rows = status["conflicts"]
         self.conflicts.setRowCount(len(rows))
         for r, c in enumerate(rows):
-            kind = TEXTS.get(f"kind_{c['kind']}", (c["kind"], c["kind"]))[_lang_index()]
-            table = TEXTS.get(f"table_{c['tbl']}", (c["tbl"], c["tbl"]))[_lang_index()]
+            kind = TEXTS.get(f"kind_{c['kind']}", (c["kind"], c["kind"]))[lang_index()]
+            table = TEXTS.get(f"table_{c['tbl']}", (c["tbl"], c["tbl"]))[lang_index()]
             values = [_local_time(c["at"]), kind, table, c["row_id"][:8], describe_conflict(c)]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -378,24 +395,6 @@ class SyncPage(QWidget):
         for th in self._threads:
             th.join(5)
         super().closeEvent(event)
-
-
-def describe_conflict(c: dict[str, Any]) -> str:
-    """A conflict in the page's language: a clash on named fields is worded here (an answer set's
-    ``items.<item>.<column>`` as "第 <item> 项的结果"); anything else keeps the engine's detail."""
-    if c["kind"] != "lww" or not c.get("fields"):
-        return c["detail"]
-    names = []
-    for field in c["fields"]:
-        if field.startswith("items."):
-            item, _, col = field[len("items."):].rpartition(".")
-            if f"answer_{col}" in TEXTS and item:
-                names.append(t("item_col_fmt", item=item, col=t(f"answer_{col}")))
-            else:
-                names.append(t("item_fmt", item=field[len("items."):]))
-        else:
-            names.append(field)
-    return t("lww_fmt", fields=t("field_sep").join(dict.fromkeys(names)))
 
 
 def _read_status(store_path: str, page_hub: str = "") -> dict[str, Any]:

@@ -139,3 +139,49 @@ def test_a_clash_on_one_answer_is_told_in_chinese_naming_the_item(qtbot, demo_db
     shown = page.conflicts.item(0, 4)
     assert shown.text() == "双方都修改了第 1.4(1) 项的备注、第 1.4(1) 项的结果、第 2.1 项，已保留时间较晚的修改"
     assert shown.toolTip() == detail                      # the engine's words stay one hover away
+
+
+def test_bundles_carry_work_both_ways_without_a_network(qtbot, demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from qcity_desktop.hub.accounts import add_user
+    from qcity_desktop.hub.service import Hub
+    from qcity_desktop.sync.bundle import import_into_hub
+    from qcity_desktop.sync.bundle_pull import export_for_device
+
+    hub = Hub(tmp_path / "hub")
+    try:
+        token = add_user(hub.db, "ann", "inspector")
+        # Site → office: the export button writes the device's pending changes, signed with the typed token.
+        page = _page(qtbot, demo_db, "")
+        page.token_edit.setText(token)
+        target = tmp_path / "usb" / "site.zip"
+        target.parent.mkdir()
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.state in ("ok", "error"), timeout=60_000)
+        assert page.state == "ok" and "已导出" in page.state_label.text(), page.state_label.text()
+        imported = import_into_hub(hub, target)
+        assert imported["user"] == "ann" and imported["results"].get("ok", 0) > 100
+
+        # Office → another site: the hub's bundle for ann, opened by the import button on a new laptop.
+        back = tmp_path / "usb" / "for-ann.zip"
+        export_for_device(hub, "ann", back)
+        fresh = tmp_path / "fresh.db"
+        open_store(fresh).close()
+        other = _page(qtbot, fresh, "")
+        other.token_edit.setText("qct_not-ann")
+        other.import_bundle_from(str(back))
+        qtbot.waitUntil(lambda: other.state in ("ok", "error"), timeout=60_000)
+        assert other.state == "error" and "not made for this token" in other.state_label.text()
+        other.token_edit.setText(token)
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(back), ""))
+        qtbot.mouseClick(other.import_button, Qt.MouseButton.LeftButton)
+        assert other.state == "busy"                                      # started at once, works on a thread
+        qtbot.waitUntil(lambda: other.state in ("ok", "error"), timeout=60_000)
+        assert other.state == "ok" and "已导入集线器离线包" in other.state_label.text(), other.state_label.text()
+        site, laptop = open_store(demo_db), open_store(fresh)
+        assert laptop.subjects.count() == site.subjects.count()          # the registry arrived
+        assert len(laptop.query("SELECT id FROM inspections")) == len(site.query("SELECT id FROM inspections"))
+    finally:
+        hub.close()

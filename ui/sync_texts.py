@@ -1,0 +1,99 @@
+"""The Sync page's words, in Chinese and English, and a conflict told in them.
+
+The page follows the app's language (Settings) at once; the texts live here so the page itself
+is only the widget and its work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (中文, English): Chinese first, English when the user chose it.
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("同步", "Sync"),
+    "hub": ("集线器地址", "Hub address"),
+    "token": ("令牌", "Token"),
+    "token_stored": ("已保存（留空则沿用）", "stored (leave empty to keep)"),
+    "token_missing": ("粘贴局里发的注册令牌", "paste the enrolment token from the bureau"),
+    "last": ("上次同步", "Last sync"),
+    "never": ("从未同步", "never"),
+    "pending": ("待同步", "Waiting to sync"),
+    "pending_fmt": ("{changes} 项更改，{blobs} 张照片", "{changes} change(s), {blobs} photo(s)"),
+    "waiting_fmt": ("；{inbox} 项已下载、待应用", "; {inbox} downloaded, waiting to apply"),
+    "state": ("状态", "State"),
+    "sync_now": ("立即同步", "Sync now"),
+    "cancel": ("取消", "Cancel"),
+    "mark_read": ("标记为已读", "Mark as read"),
+    "conflicts": ("冲突与拒绝", "Conflicts and refusals"),
+    "col_at": ("时间", "Time"), "col_kind": ("类型", "Kind"), "col_table": ("数据", "Data"),
+    "col_row": ("编号", "Row"), "col_detail": ("说明", "What happened"),
+    "idle": ("就绪", "Ready"),
+    "no_hub": ("尚未设置集线器地址", "No hub address yet"),
+    "checking": ("正在连接集线器…", "Contacting the hub…"),
+    "push": ("正在上传更改…", "Sending changes…"),
+    "pull": ("正在下载更改…", "Receiving changes…"),
+    "download": ("正在下载照片…", "Downloading photos…"),
+    "done_fmt": ("同步完成：上传 {pushed}，下载 {pulled}，冲突 {conflicts}",
+                 "Synced: sent {pushed}, received {pulled}, conflicts {conflicts}"),
+    "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",
+                "Offline: the hub cannot be reached; changes stay on this device and sync when it answers"),
+    "error_fmt": ("同步失败：{0}", "Sync failed: {0}"),
+    "hub_full": ("同步暂停：集线器磁盘已满，未上传的更改仍保存在本机；请联系管理员清理集线器空间后再同步",
+                 "Sync paused: the hub's disk is full; changes not yet sent stay on this device — ask the "
+                 "administrator to free space on the hub, then sync again"),
+    "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
+    "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
+    "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),
+    "table_inspections": ("检验记录", "inspection"), "table_answers": ("检验项目", "answer"),
+    "table_answer_sets": ("检验项目", "answers"),
+    "table_measurements": ("测量数据", "measurement"), "table_attachments": ("照片", "photo"),
+    "table_signatures": ("签名", "signature"), "table_findings": ("问题", "finding"),
+    "table_issued_numbers": ("编号", "number"),
+    "lww_fmt": ("双方都修改了{fields}，已保留时间较晚的修改", "both sides changed {fields}; the later change was kept"),
+    "item_fmt": ("第 {item} 项", "item {item}"), "item_col_fmt": ("第 {item} 项的{col}", "{col} of item {item}"),
+    "answer_result": ("结果", "result"), "answer_note": ("备注", "note"), "answer_value": ("数值", "value"),
+    "answer_deduction": ("扣分", "deduction"), "answer_clauses": ("扣分条款", "deduction clauses"),
+    "field_sep": ("、", ", "),
+    "kind_rekeyed": ("已合并", "merged"), "kind_apply": ("未应用", "not applied"), "kind_merged": ("已合并", "merged"),
+    "export_bundle": ("导出离线包…", "Export bundle…"),
+    "import_bundle": ("导入离线包…", "Import bundle…"),
+    "bundle_files": ("离线包 (*.zip)", "Bundles (*.zip)"),
+    "export_title": ("导出离线包（带到局里导入集线器）", "Export a bundle (to import into the hub at the office)"),
+    "import_title": ("导入集线器离线包", "Import a bundle from the hub"),
+    "exported_fmt": ("已导出 {changes} 项更改、{blobs} 个文件到 {file}", "Exported {changes} change(s) and {blobs} file(s) to {file}"),
+    "imported_fmt": ("已导入集线器离线包：{changes} 项更改，已应用 {applied}，新文件 {blobs}",
+                     "Imported the hub's bundle: {changes} change(s), {applied} applied, {blobs} new file(s)"),
+    "bundle_busy": ("正在处理离线包…", "Working on the bundle…"),
+}
+
+
+def lang_index() -> int:
+    try:
+        from ui.i18n import current_language
+
+        return 1 if current_language() == "en" else 0
+    except ImportError:  # pragma: no cover - the shell always has it
+        return 0
+
+
+def t(key: str, *args: Any, **kw: Any) -> str:
+    text = TEXTS[key][lang_index()]
+    return text.format(*args, **kw) if (args or kw) else text
+
+
+def describe_conflict(c: dict[str, Any]) -> str:
+    """A conflict in the page's language: a clash on named fields is worded here (an answer set's
+    ``items.<item>.<column>`` as "第 <item> 项的结果"); anything else keeps the engine's detail."""
+    if c["kind"] != "lww" or not c.get("fields"):
+        return c["detail"]
+    names = []
+    for field in c["fields"]:
+        if field.startswith("items."):
+            item, _, col = field[len("items."):].rpartition(".")
+            if f"answer_{col}" in TEXTS and item:
+                names.append(t("item_col_fmt", item=item, col=t(f"answer_{col}")))
+            else:
+                names.append(t("item_fmt", item=field[len("items."):]))
+        else:
+            names.append(field)
+    return t("lww_fmt", fields=t("field_sep").join(dict.fromkeys(names)))
