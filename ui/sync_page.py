@@ -289,6 +289,7 @@ class SyncPage(QWidget):
         typed, hub = self.token_edit.text(), self.hub_url()
         self._busy = True
         self.sync_button.setEnabled(False)
+        self.progress.setRange(0, 0)          # busy: a bundle of photos may take a while
         self._set_state("busy", t("bundle_busy"))
 
         def run() -> None:
