@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_sync_support import ROOT, HubProcess, device_blob_hashes, device_rows, env, same_rows, tampered_copy
+from test_sync_support import (
+    ROOT,
+    HubProcess,
+    device_blob_hashes,
+    device_rows,
+    env,
+    pg_cluster,
+    same_rows,
+    tampered_copy,
+)
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -23,11 +32,18 @@ def qcity(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture
-def hub(tmp_path: Path):
-    proc = HubProcess(tmp_path / "hub").start()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def hub(request: pytest.FixtureRequest, tmp_path: Path):
+    url = pg_cluster().new_database() if request.param == "postgres" else None
+    proc = HubProcess(tmp_path / "hub", url)
+    proc.start()
     yield proc
     proc.stop()
+
+
+def _hub_args(hub: HubProcess) -> list[str]:
+    """Where the operator's command finds the hub's data: its folder, and its PostgreSQL database if any."""
+    return ["--data", str(hub.data), *(["--database-url", hub.database_url] if hub.database_url else [])]
 
 
 def _one_line_refusal(out: subprocess.CompletedProcess, words: str) -> None:
@@ -52,7 +68,7 @@ def test_a_site_without_network_gets_what_a_pull_would_bring_from_a_signed_file(
     usb = tmp_path / "usb"
     usb.mkdir()
     bundle = usb / "for-ann.zip"
-    made = qcity("hub", "bundle-export", str(bundle), "--user", "ann", "--data", str(hub.data), "--json")
+    made = qcity("hub", "bundle-export", str(bundle), "--user", "ann", *_hub_args(hub), "--json")
     assert made.returncode == 0, made.stderr
     made_info = json.loads(made.stdout)
     assert made_info["changes"] > office.subjects.count() and made_info["blobs"] >= 1 and made_info["since"] == 0
@@ -88,7 +104,7 @@ def test_a_hub_bundle_opens_only_with_its_inspector_s_token_unchanged_and_withou
     seed_demo(office)
     sync(office, hub.url, sue)
     bundle = tmp_path / "for-ann.zip"
-    assert qcity("hub", "bundle-export", str(bundle), "--user", "ann", "--data", str(hub.data)).returncode == 0
+    assert qcity("hub", "bundle-export", str(bundle), "--user", "ann", *_hub_args(hub)).returncode == 0
     site = tmp_path / "site.db"
 
     _one_line_refusal(qcity("bundle", "import", str(bundle), "--token", sue, db=site), "not made for this token")
@@ -98,14 +114,14 @@ def test_a_hub_bundle_opens_only_with_its_inspector_s_token_unchanged_and_withou
 
     later = tmp_path / "later.zip"                 # starts after change 5; this device has seen none
     assert qcity("hub", "bundle-export", str(later), "--user", "ann", "--since", "5",
-                 "--data", str(hub.data)).returncode == 0
+                 *_hub_args(hub)).returncode == 0
     _one_line_refusal(qcity("bundle", "import", str(later), "--token", ann, db=site), "--since 0")
 
     device_bundle = tmp_path / "device.zip"        # a device's own bundle is for the hub, and says so
     assert qcity("bundle", "export", str(device_bundle), "--token", sue, db=tmp_path / "office.db").returncode == 0
     _one_line_refusal(qcity("bundle", "import", str(device_bundle), "--token", sue, db=site), "--hub URL")
 
-    nobody = qcity("hub", "bundle-export", str(tmp_path / "x.zip"), "--user", "nobody", "--data", str(hub.data))
+    nobody = qcity("hub", "bundle-export", str(tmp_path / "x.zip"), "--user", "nobody", *_hub_args(hub))
     _one_line_refusal(nobody, "no active account")
     assert not (tmp_path / "x.zip").exists()
     assert SyncState(open_store(site)).cursor() == 0                                     # nothing was taken in
