@@ -80,3 +80,31 @@ def test_a_crash_in_the_middle_of_a_whole_photo_write_leaves_nothing_to_resume_f
     assert not list(store.partial_dir.iterdir())
     reopened = BlobStore(store.root.parent, store.db)
     assert reopened.has(sha) and not list(reopened.partial_dir.glob("*.direct"))
+
+
+def test_an_upload_that_waited_for_the_same_photo_leaves_the_finished_one_alone(store: BlobStore) -> None:
+    import threading
+    import time
+
+    data = os.urandom(300_000)
+    sha = hashlib.sha256(data).hexdigest()
+    done: list[dict] = []
+    with store._lock(sha):             # another upload of the same photo is busy storing it …
+        late = threading.Thread(target=lambda: done.append(store.write(sha, 0, len(data), data, "image/jpeg")))
+        late.start()
+        time.sleep(0.2)                # … while this one has passed the first check and waits
+        store.path(sha).parent.mkdir(parents=True, exist_ok=True)
+        store.path(sha).write_bytes(data)                 # the first upload finished: file and row stored
+
+        def broken(*_args: object) -> None:
+            raise RuntimeError("the row could not be stored")
+        store.finisher = broken        # were the late one to store it again, its row would fail …
+    late.join(10)
+    assert done and done[0]["complete"]
+    assert store.path(sha).read_bytes() == data           # … and must not take the finished photo away
+
+    other = os.urandom(5000)
+    other_sha = hashlib.sha256(other).hexdigest()
+    with pytest.raises(RuntimeError):
+        store.write(other_sha, 0, len(other), other, "image/jpeg")
+    assert not store.has(other_sha)    # its own file is taken back: the device uploads it again

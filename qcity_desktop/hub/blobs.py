@@ -112,6 +112,8 @@ class BlobStore:
     def _write(self, sha: str, offset: int, total: int, parts: list[bytes], size: int, mime: str
                ) -> dict[str, int | bool | str]:
         with self._lock(sha):
+            if self.has(sha):   # finished by a concurrent upload of the same photo while this one waited
+                return {"sha256": sha, "complete": True, "offset": total}
             part = self.partial_dir / sha
             direct = self.partial_dir / f"{sha}.direct"
             if offset == 0 and size == total and _write_direct(direct, parts, size, sha):
@@ -148,7 +150,7 @@ class BlobStore:
                     part.unlink(missing_ok=True)
                     raise BlobError(f"the uploaded bytes hash to {digest[:12]}…, not {sha[:12]}…; upload again", 422)
             self._publish(part, sha)
-        return self._record(sha, total, mime)
+            return self._record(sha, total, mime)
 
     def _publish(self, done: Path, sha: str) -> None:
         """Move a complete, flushed file into place and make the move durable."""
@@ -161,7 +163,11 @@ class BlobStore:
         fsync_dir(final.parent)
 
     def _record(self, sha: str, total: int, mime: str) -> dict[str, int | bool | str]:
-        """The blob's row (type, size); if it cannot be stored the file is taken back, to be uploaded again."""
+        """The blob's row (type, size); if it cannot be stored the file is taken back, to be uploaded again.
+
+        Called under the photo's lock right after this very call published the file (an upload that
+        finds the photo already there returns before), so only that file is ever taken back.
+        """
         try:
             if self.finisher is not None:   # the row joins the next group commit (one flush for many photos)
                 self.finisher(sha, total, mime)
