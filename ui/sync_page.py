@@ -284,6 +284,7 @@ class SyncPage(QWidget):
         if self._busy:
             return False
         from qcity_desktop.errors import QCityError
+        from qcity_desktop.sync.bundle import BundleError
         from ui.sync_bundles import token_for
 
         typed, hub = self.token_edit.text(), self.hub_url()
@@ -295,6 +296,10 @@ class SyncPage(QWidget):
         def run() -> None:
             try:
                 self.bridge.bundled.emit(work(token_for(typed, hub)))
+            except BundleError as err:   # worded here; the core's own words go to the log
+                log.warning("bundle refused: %s", err)
+                key = f"bundle_{err.code}"
+                self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
             except QCityError as err:
                 self.bridge.failed.emit("error", t("error_fmt", err))
             except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable

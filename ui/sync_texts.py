@@ -64,6 +64,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "imported_fmt": ("已导入集线器离线包：{changes} 项更改，已应用 {applied}，新文件 {blobs}",
                      "Imported the hub's bundle: {changes} change(s), {applied} applied, {blobs} new file(s)"),
     "bundle_busy": ("正在处理离线包…", "Working on the bundle…"),
+    "bundle_invalid": ("这不是有效的 QCity 离线包", "This is not a valid QCity bundle"),
+    "bundle_altered": ("离线包在传递途中被改动过，已拒绝导入", "The bundle was changed on the way; not imported"),
+    "bundle_token": ("这个离线包不是为您的令牌制作的（属于其他检验员，或文件被改动）",
+                     "This bundle was not made for your token (another inspector's, or the file was changed)"),
+    "bundle_hub": ("这个离线包来自另一个集线器", "This bundle comes from another hub"),
+    "bundle_device": ("这个离线包是为另一台设备制作的", "This bundle was made for another device"),
+    "bundle_gap": ("离线包缺少本机尚未收到的更改：请在局里用 --since {cursor} 重新导出",
+                   "The bundle misses changes this device has not received: export it again with --since {cursor}"),
+    "bundle_kind": ("这是本机导出给集线器的离线包，应在局里导入集线器",
+                    "This is a device's bundle for the hub: import it into the hub at the office"),
 }
 
 

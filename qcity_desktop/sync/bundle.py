@@ -37,7 +37,16 @@ BATCH = 1000
 
 
 class BundleError(InputError):
-    """The file is not a valid bundle, or its signature does not check out."""
+    """The file is not a valid bundle, or its signature does not check out.
+
+    ``code`` names the reason for a screen that words it in its own language (``info`` holds the
+    figures it needs): invalid, altered, token, hub, device, gap, kind.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **info: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.info = info
 
 
 def key_from_token(token: str) -> bytes:
@@ -117,7 +126,7 @@ def read_changes(zf: zipfile.ZipFile, manifest: dict[str, Any]) -> bytes:
     except (KeyError, TypeError) as err:
         raise BundleError(f"the bundle lacks its changes ({err})") from None
     if hashlib.sha256(body).hexdigest() != manifest["changes"].get("sha256"):
-        raise BundleError("changes.jsonl does not match the signed manifest (the file was altered)")
+        raise BundleError("changes.jsonl does not match the signed manifest (the file was altered)", "altered")
     return body
 
 
@@ -128,7 +137,7 @@ def read_blob(zf: zipfile.ZipFile, sha: str) -> bytes:
     except KeyError:
         raise BundleError(f"the bundle lacks photo {sha[:12]}") from None
     if hashlib.sha256(data).hexdigest() != sha:
-        raise BundleError(f"photo {sha[:12]} in the bundle was altered")
+        raise BundleError(f"photo {sha[:12]} in the bundle was altered", "altered")
     return data
 
 

@@ -98,21 +98,23 @@ def import_into_device(store: Store, source: Path, token: str) -> dict[str, Any]
     with zf:
         if manifest.get("kind") != KIND:
             raise BundleError("this bundle holds a device's changes for the hub: import it there "
-                              "(`qcity bundle import FILE --hub URL` or `--data DIR`)")
+                              "(`qcity bundle import FILE --hub URL` or `--data DIR`)", "kind")
         key = key_from_token(token)
         mac = hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()
         if signature.get("key_id") != key_id(key) or not hmac.compare_digest(mac, str(signature.get("mac", ""))):
-            raise BundleError("the bundle was not made for this token (another inspector's, or the file was changed)")
+            raise BundleError("the bundle was not made for this token (another inspector's, or the file was changed)",
+                              "token")
         state = SyncState(store)
         known_hub = state.get(META_HUB_ID)
         if known_hub and known_hub != manifest.get("hub_id"):
-            raise BundleError("the bundle was made by another hub than the one this device syncs with")
+            raise BundleError("the bundle was made by another hub than the one this device syncs with", "hub")
         if manifest.get("device_id") and manifest["device_id"] != store.device_id:
-            raise BundleError(f"the bundle was made for device {str(manifest['device_id'])[:8]}…, not this one")
+            raise BundleError(f"the bundle was made for device {str(manifest['device_id'])[:8]}…, not this one",
+                              "device")
         since, upto, cursor = int(manifest.get("since", 0)), int(manifest.get("next", 0)), state.cursor()
         if since > cursor:
             raise BundleError(f"the bundle starts after change {since}, but this device has the hub's changes only "
-                              f"up to {cursor}: make it again with --since {cursor}")
+                              f"up to {cursor}: make it again with --since {cursor}", "gap", cursor=cursor)
         body = read_changes(zf, manifest)
         try:
             changes = [json.loads(line) for line in body.decode("utf-8").splitlines() if line.strip()]

@@ -176,7 +176,7 @@ def test_bundles_carry_work_both_ways_without_a_network(qtbot, demo_db: Path, tm
         other.token_edit.setText("qct_not-ann")
         other.import_bundle_from(str(back))
         qtbot.waitUntil(lambda: other.state in ("ok", "error"), timeout=60_000)
-        assert other.state == "error" and "not made for this token" in other.state_label.text()
+        assert other.state == "error" and "不是为您的令牌制作的" in other.state_label.text()
         other.token_edit.setText(token)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(back), ""))
         qtbot.mouseClick(other.import_button, Qt.MouseButton.LeftButton)
