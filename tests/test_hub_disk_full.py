@@ -105,3 +105,40 @@ def test_a_push_the_database_has_no_room_for_is_refused_whole_and_stored_once_th
         assert set(before) <= set(hub.rows())
     finally:
         hub.stop()
+
+
+def test_a_device_whose_disk_fills_while_pulling_says_so_and_finishes_the_pull_later(
+        small_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hub = HubProcess(tmp_path / "hub").start()
+    try:
+        sue, ann = hub.add_user("sue", "supervisor"), hub.add_user("ann", "inspector")
+        office = open_store(tmp_path / "office.db")
+        seed_demo(office)
+        sync(office, hub.url, sue)                 # the registry and templates wait on the hub
+        laptop_db = small_disk / "laptop.db"       # the laptop's disk is the small one
+        laptop = open_store(laptop_db)
+        laptop.close()
+        monkeypatch.setenv("QCITY_SYNC_PULL_PAGE", "50")      # many small pages: the disk fills after some
+        sync(open_store(laptop_db), hub.url, ann)                # enrolled, up to date …
+        before = SyncState(open_store(laptop_db)).cursor()
+        seed_more = open_store(tmp_path / "office.db")
+        for n in range(40):                                      # … then the registry grows at the office
+            seed_more.subjects.add("elevator", {"name": f"新登记电梯{n}号", "address": "温泉路" * 40})
+        sync(seed_more, hub.url, sue)
+        filler = fill_disk(small_disk, 320 * 1024)
+
+        cli = run_sync_cli(laptop_db, hub.url, ann)
+        assert cli.returncode == 3, cli.stdout + cli.stderr
+        assert len(cli.stderr.strip().splitlines()) == 1 and "disk full" in cli.stderr and "free some space" in cli.stderr
+        assert "Traceback" not in cli.stderr
+        # Pages stored before the disk filled stay stored (here the cursor moved on by a few pages); none is half-kept.
+        assert SyncState(open_store(laptop_db)).cursor() >= before
+
+        filler.unlink()
+        assert run_sync_cli(laptop_db, hub.url, ann).returncode == 0
+        laptop = open_store(laptop_db)             # everything arrived once, nothing stuck half-applied
+        ids = "SELECT id, name FROM subjects ORDER BY id"
+        assert laptop.query(ids) == office.query(ids)
+        assert SyncState(laptop).pending()["inbox"] == 0 and SyncState(laptop).cursor() > 0
+    finally:
+        hub.stop()
