@@ -125,3 +125,31 @@ def test_a_hub_bundle_opens_only_with_its_inspector_s_token_unchanged_and_withou
     _one_line_refusal(nobody, "no active account")
     assert not (tmp_path / "x.zip").exists()
     assert SyncState(open_store(site)).cursor() == 0                                     # nothing was taken in
+
+
+def test_an_inspector_fetches_their_own_hub_bundle_over_http_and_it_opens_on_the_site_laptop(
+        hub: HubProcess, tmp_path: Path) -> None:
+    sue, ann = hub.add_user("sue", "supervisor"), hub.add_user("ann", "inspector")
+    office = open_store(tmp_path / "office.db")
+    seed_demo(office)
+    sync(office, hub.url, sue)
+
+    bundle = tmp_path / "usb" / "mine.zip"
+    bundle.parent.mkdir()
+    got = qcity("bundle", "fetch", str(bundle), "--hub", hub.url, "--token", ann, "--json", db=tmp_path / "desk.db")
+    assert got.returncode == 0, got.stderr
+    assert json.loads(got.stdout)["bytes"] == bundle.stat().st_size > 0
+    assert not list(bundle.parent.glob("*.part"))
+    site = tmp_path / "site.db"
+    applied = qcity("bundle", "import", str(bundle), "--token", ann, "--json", db=site)
+    assert applied.returncode == 0, applied.stderr
+    assert open_store(site).subjects.count() == office.subjects.count()
+    assert not list((hub.data / "tmp").glob("hub-bundle-*"))                   # the hub kept no copy
+
+    refused = qcity("bundle", "fetch", str(tmp_path / "x.zip"), "--hub", hub.url, "--token", "qct_nobody",
+                    db=tmp_path / "desk.db")
+    assert refused.returncode == 4 and len(refused.stderr.strip().splitlines()) == 1 and "token" in refused.stderr
+    assert not (tmp_path / "x.zip").exists()
+    bad = qcity("bundle", "fetch", str(tmp_path / "x.zip"), "--hub", hub.url, "--token", ann, "--since", "-1",
+                db=tmp_path / "desk.db")
+    _one_line_refusal(bad, "--since -1")

@@ -21,6 +21,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("--hub", default=None, metavar="URL", help="hub whose stored token signs the file")
     e.set_defaults(handler=cmd_export)
 
+    f = sub.add_parser("fetch", parents=[common],
+                       help="download your hub bundle to FILE (at the office), for a laptop at a site without network")
+    f.add_argument("file")
+    f.add_argument("--hub", default=None, metavar="URL", help="the hub (default: the one this device syncs with)")
+    f.add_argument("--token", default=None, help="your token (default: the one stored at the last sync)")
+    f.add_argument("--since", type=int, default=0, metavar="N",
+                   help="only the hub's changes after N (`qcity sync --status` on the site laptop shows it)")
+    f.add_argument("--device", default=None, metavar="ID", help="leave out what that laptop sent itself")
+    f.set_defaults(handler=cmd_fetch)
+
     i = sub.add_parser("import", parents=[common],
                        help="import a device's bundle into the hub (--hub/--data), or a hub's bundle into this device")
     i.add_argument("file")
@@ -86,6 +96,36 @@ def cmd_import(args: argparse.Namespace) -> int:
               f"{counts}; new photos {info['blobs_new']}")
         for c in info["conflicts"][:20]:
             print(f"  {c['status']}: {c['table']} {c['row_id']} — {c['detail']}")
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
+    from qcity_desktop.sync.client import HubClient
+    from qcity_desktop.sync.credentials import normalise_url
+
+    target = Path(args.file)
+    if target.is_dir():
+        raise InputError(f"{target} is a folder; give a file name such as {target / 'qcity-hub-bundle.zip'}")
+    if args.since < 0:
+        raise InputError(f"--since {args.since}: give a change number of 0 or more")
+    hub = args.hub or SyncState(open_from_args(args)).get(META_HUB_URL)
+    if not hub:
+        raise InputError("no hub address: give --hub URL")
+    hub = normalise_url(hub)
+    token = _token(args, hub)
+    if not token:
+        raise InputError(f"no token for {hub}: give --token")
+    params: dict[str, str | int] = {"since": args.since}
+    if args.device:
+        params["device"] = args.device
+    with HubClient(hub, token, timeout=600) as client:
+        size = client.download("/v1/bundles/mine", target, params)
+    info = {"file": str(target), "bytes": size, "hub": hub}
+    if wants_json(args):
+        print_json(info)
+    else:
+        print(f"已下载离线包 {target}（{size} 字节）/ downloaded the hub bundle to {target}")
     return 0
 
 

@@ -11,6 +11,7 @@ import hashlib
 import os
 import ssl
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -212,6 +213,28 @@ class HubClient:
             tries += 1
             if tries > self.retries:
                 raise HubRefused(f"photo {sha[:12]} from the hub does not match its hash")
+
+    def download(self, path: str, target: Path, params: dict[str, Any] | None = None) -> int:
+        """Stream a GET into ``target`` (via ``target.part``, so a broken download leaves no half file); bytes written."""
+        part = target.with_name(target.name + ".part")
+        written = 0
+        try:
+            with self.http.stream("GET", path, params=params) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    self._raise_for(resp)
+                with open(part, "wb") as fh:
+                    for chunk in resp.iter_bytes(1 << 20):
+                        fh.write(chunk)
+                        written += len(chunk)
+            part.replace(target)
+        except TRANSIENT as err:
+            part.unlink(missing_ok=True)
+            raise HubUnreachable(f"hub {self.url} is not reachable ({_describe(err)}); nothing was saved") from None
+        except OSError as err:
+            part.unlink(missing_ok=True)
+            raise EnvironmentProblem(f"cannot write {target}: {err.strerror or err}") from None
+        return written
 
     def sink(self, data: bytes) -> int:
         return int(self.request("POST", "/v1/diag/sink", content=data,
