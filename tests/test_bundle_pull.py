@@ -7,16 +7,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_sync_support import (
+    BACKENDS,
     ROOT,
     HubProcess,
     device_blob_hashes,
     device_rows,
     env,
-    pg_cluster,
+    hub_on,
     same_rows,
     tampered_copy,
 )
@@ -32,13 +34,9 @@ def qcity(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def hub(request: pytest.FixtureRequest, tmp_path: Path):
-    url = pg_cluster().new_database() if request.param == "postgres" else None
-    proc = HubProcess(tmp_path / "hub", url)
-    proc.start()
-    yield proc
-    proc.stop()
+@pytest.fixture(params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubProcess]:
+    yield from hub_on(request.param, tmp_path)
 
 
 def _hub_args(hub: HubProcess) -> list[str]:

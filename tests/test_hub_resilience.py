@@ -12,17 +12,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_sync_support import (
+    BACKENDS,
     ROOT,
     FlakyProxy,
     HubProcess,
     device_blob_hashes,
     device_rows,
     env,
-    pg_cluster,
+    hub_on,
     run_sync_cli,
     same_rows,
 )
@@ -34,13 +36,9 @@ from qcity_desktop.store.sync_state import SyncState
 from qcity_desktop.sync.engine import sync
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def hub(request: pytest.FixtureRequest, tmp_path: Path):
-    url = pg_cluster().new_database() if request.param == "postgres" else None
-    proc = HubProcess(tmp_path / "hub", url)
-    proc.start()
-    yield proc
-    proc.stop()
+@pytest.fixture(params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubProcess]:
+    yield from hub_on(request.param, tmp_path)
 
 
 def _busy_device(path: Path, photos: int = 12) -> object:

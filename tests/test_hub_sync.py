@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from test_sync_support import HubProcess, device_blob_hashes, device_rows, pg_cluster, same_rows
+from test_sync_support import (
+    BACKENDS,
+    HubProcess,
+    device_blob_hashes,
+    device_rows,
+    hub_on,
+    same_rows,
+)
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -22,14 +30,9 @@ from qcity_desktop.sync.client import HubRefused
 from qcity_desktop.sync.engine import sync
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def hub(request: pytest.FixtureRequest, tmp_path: Path):
-    url = pg_cluster().new_database() if request.param == "postgres" else None
-    proc = HubProcess(tmp_path / "hub", url)
-    proc.backend = request.param
-    proc.start()
-    yield proc
-    proc.stop()
+@pytest.fixture(params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubProcess]:
+    yield from hub_on(request.param, tmp_path)
 
 
 def _own_rows(store) -> dict:

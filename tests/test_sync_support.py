@@ -415,3 +415,15 @@ def tampered_copy(bundle: Path, target: Path, member: str, old: str, new: str) -
                 data = changed
             dst.writestr(item, data)
     return target
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def hub_on(backend: str, tmp_path: Path) -> Iterator[HubProcess]:
+    """A running hub on SQLite or on a fresh PostgreSQL database, stopped afterwards (a fixture's body)."""
+    proc = HubProcess(tmp_path / "hub", pg_cluster().new_database() if backend == "postgres" else None)
+    proc.backend = backend
+    proc.start()
+    yield proc
+    proc.stop()

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from qcity_desktop.cli.context import open_from_args, wants_json
+from qcity_desktop.cli.context import change_number, open_from_args, output_file, wants_json
 from qcity_desktop.cli.output import print_json
 from qcity_desktop.errors import EnvironmentProblem, InputError
 
@@ -57,9 +57,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     token = _token(args, hub)
     if not token:
         raise InputError("signing a bundle needs your hub token: give --token (or sync once so it is stored)")
-    target = Path(args.file)
-    if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name such as {target / 'qcity-bundle.zip'}")
+    target = output_file(args.file, "qcity-bundle.zip")
     info = export_bundle(store, target, token)
     if wants_json(args):
         print_json(info)
@@ -104,11 +102,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from qcity_desktop.sync.client import HubClient
     from qcity_desktop.sync.credentials import normalise_url
 
-    target = Path(args.file)
-    if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name such as {target / 'qcity-hub-bundle.zip'}")
-    if args.since < 0:
-        raise InputError(f"--since {args.since}: give a change number of 0 or more")
+    target = output_file(args.file, "qcity-hub-bundle.zip")
+    change_number(args.since)
     hub = args.hub or SyncState(open_from_args(args)).get(META_HUB_URL)
     if not hub:
         raise InputError("no hub address: give --hub URL")

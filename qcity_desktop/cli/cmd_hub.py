@@ -98,15 +98,12 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qcity_desktop.errors import InputError
+    from qcity_desktop.cli.context import change_number, output_file
     from qcity_desktop.hub.service import Hub
     from qcity_desktop.sync.bundle_pull import export_for_device
 
-    target = Path(args.file)
-    if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name such as {target / 'qcity-hub-bundle.zip'}")
-    if args.since < 0:
-        raise InputError(f"--since {args.since}: give a change number of 0 or more")
+    target = output_file(args.file, "qcity-hub-bundle.zip")
+    change_number(args.since)
     hub = Hub(Path(args.data), args.database_url)
     try:
         info = export_for_device(hub, args.user, target, since=args.since, device_id=args.device)

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from qcity_desktop.cli.context import output_file
 from qcity_desktop.errors import EnvironmentProblem, InputError, NotFoundError
 
 
@@ -49,8 +50,7 @@ def _resolve(store: object, ident: str) -> str:
 
 def _write(out: Path, data: bytes) -> None:
     """Write via a temp file and rename, so a failure never leaves half a PDF under the real name."""
-    if out.is_dir():
-        raise InputError(f"--out {out} is a folder; give a file name such as {out / 'report.pdf'}")
+    output_file(out, "report.pdf", "--out")
     tmp = out.with_name(out.name + ".part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

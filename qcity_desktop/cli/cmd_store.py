@@ -6,11 +6,10 @@ import argparse
 import csv
 import json
 import os
-from pathlib import Path
 
-from qcity_desktop.cli.context import open_from_args, wants_json
+from qcity_desktop.cli.context import open_from_args, output_file, wants_json
 from qcity_desktop.cli.output import print_json, to_json
-from qcity_desktop.errors import EnvironmentProblem, InputError
+from qcity_desktop.errors import EnvironmentProblem
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -62,8 +61,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_from_args(args, create=False)
     ids = [r[0] for r in store.conn.execute("SELECT id FROM inspections ORDER BY started_at, id")]
     out_path = args.out
-    if out_path != "-" and Path(out_path).is_dir():
-        raise InputError(f"--out {out_path} is a folder; give a file name")
+    if out_path != "-":
+        output_file(out_path, f"inspections.{args.format}", "--out")
     tmp = None if out_path == "-" else f"{out_path}.part"
     try:
         handle = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="") if tmp is None else open(tmp, "w", encoding="utf-8", newline="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from qcity_desktop.store import Store, open_store
@@ -29,3 +30,22 @@ def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
             raise InputError(f"--set {pair!r}: the field name is empty")
         out[key.strip()] = value
     return out
+
+
+def output_file(path: str | Path, example: str, label: str = "") -> Path:
+    """Where a command writes its file; a folder given by mistake gets one line naming a file to use instead."""
+    from qcity_desktop.errors import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{label + ' ' if label else ''}{target} is a folder; give a file name such as {target / example}")
+    return target
+
+
+def change_number(value: int, flag: str = "--since") -> int:
+    """A hub change number given on the command line (0 or more)."""
+    from qcity_desktop.errors import InputError
+
+    if value < 0:
+        raise InputError(f"{flag} {value}: give a change number of 0 or more")
+    return value
