@@ -92,11 +92,11 @@ class Authenticator:
         self._cache: dict[str, tuple[float, User | None, str]] = {}
         self._lock = threading.Lock()
 
-    def token_hash_of(self, name: str) -> str | None:
-        """The stored hash of a user's token: the key an offline bundle of that user is checked with."""
+    def account(self, name: str) -> tuple[User, str] | None:
+        """An active user and the stored hash of their token: the key their offline bundles are signed with."""
         with self.db.read() as c:
-            row = c.one("SELECT token_hash FROM users WHERE name = ? AND disabled = 0", (name,))
-        return row[0] if row else None
+            row = c.one("SELECT name, role, expires_at, token_hash FROM users WHERE name = ? AND disabled = 0", (name,))
+        return (User(row[0], row[1], row[2]), str(row[3])) if row else None
 
     def user_for(self, token: str | None) -> User:
         if not token:

@@ -52,16 +52,13 @@ def export_for_device(hub: Hub, user_name: str, path: Path, since: int = 0, devi
     With ``device_id`` the device's own changes are left out (as its pull would); without it the
     bundle holds everything the inspector may see, for a device that has never synced.
     """
-    from qcity_desktop.hub.accounts import User
     from qcity_desktop.hub.service import MAX_PAGE
 
-    with hub.db.read() as c:
-        row = c.one("SELECT name, role, token_hash, expires_at FROM users WHERE name = ? AND disabled = 0",
-                    (user_name,))
-    if row is None:
+    found = hub.auth.account(user_name)
+    if found is None:
         raise InputError(f"no active account {user_name!r} on this hub (see `qcity hub users`)")
-    user = User(row[0], row[1], row[3])
-    key = str(row[2]).encode("ascii")
+    user, stored = found
+    key = stored.encode("ascii")
     changes: list[dict[str, Any]] = []
     cursor = max(0, since)
     while True:
