@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -182,14 +183,21 @@ def test_report_numbers_stay_unique_across_devices(hub: HubProcess, tmp_path: Pa
 
 
 def test_wrong_or_expired_token_is_refused(hub: HubProcess, tmp_path: Path) -> None:
+    def yesterday() -> str:
+        return (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+
+    days = {yesterday()}
     expired = hub.add_user("old", "inspector", days=-1)
+    days.add(yesterday())
     a = open_store(tmp_path / "a.db")
     seed_demo(a)
     before = SyncState(a).pending()
-    with pytest.raises(HubRefused, match="unknown token"):
+    with pytest.raises(HubRefused, match="unknown token") as wrong:
         sync(a, hub.url, "qct_not-a-real-token")
-    with pytest.raises(HubRefused, match="expired"):
+    assert wrong.value.code == "token"
+    with pytest.raises(HubRefused, match="expired") as late:
         sync(a, hub.url, expired)
+    assert late.value.code == "token_expired" and late.value.info["date"] in days   # what the desktop words
     assert SyncState(a).pending() == before                    # nothing lost, nothing marked as sent
     resp = httpx.get(f"{hub.url}/v1/changes", params={"device": "x"})
     assert resp.status_code == 401

@@ -209,7 +209,7 @@ class SyncPage(QWidget):
     def _run_sync(self, hub: str, typed_token: str, automatic: bool) -> None:
         from qcity_desktop.errors import QCityError
         from qcity_desktop.store import open_store
-        from qcity_desktop.sync.client import HubClient, HubFull, HubUnreachable
+        from qcity_desktop.sync.client import HubClient, HubFull, HubRefused, HubUnreachable
         from qcity_desktop.sync.credentials import load_token, save_token
         from qcity_desktop.sync.engine import Cancelled, Syncer
 
@@ -235,6 +235,10 @@ class SyncPage(QWidget):
             self.bridge.failed.emit("error", t("hub_full"))
         except Cancelled:
             self.bridge.failed.emit("cancelled", t("cancelled"))
+        except HubRefused as err:   # worded here; the core's own words go to the log
+            log.warning("sync refused: %s", err)
+            key = f"refused_{err.code}"
+            self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
         except QCityError as err:
             self.bridge.failed.emit("error", t("error_fmt", err))
         except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable

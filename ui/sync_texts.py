@@ -41,6 +41,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hub_full": ("同步暂停：集线器磁盘已满，未上传的更改仍保存在本机；请联系管理员清理集线器空间后再同步",
                  "Sync paused: the hub's disk is full; changes not yet sent stay on this device — ask the "
                  "administrator to free space on the hub, then sync again"),
+    "refused_token": ("集线器不认这个令牌（令牌有误、已停用或不是这个集线器发的）：请向局里索取新的注册令牌，粘贴到“令牌”栏后再同步",
+                      "The hub does not accept this token (wrong, disabled or from another hub): ask the bureau for "
+                      "a new enrolment token, paste it under Token and sync again"),
+    "refused_token_expired": ("令牌已于 {date} 过期：请向局里索取新的注册令牌，粘贴到“令牌”栏后再同步；未上传的更改仍保存在本机",
+                              "The token expired on {date}: ask the bureau for a new enrolment token, paste it under "
+                              "Token and sync again; changes not yet sent stay on this device"),
+    "refused_device_taken": ("这台电脑已登记在另一位检验员名下：请用本人的令牌同步；如需换人使用，请联系局里",
+                             "This computer is enrolled by another inspector: sync with their token, or ask the bureau "
+                             "to hand it over"),
+    "refused_forbidden": ("集线器不允许这个账号做这项操作", "The hub does not allow this account to do that"),
+    "refused_other_hub": ("本机一直与另一个集线器同步，而 {url} 是另一个集线器：请核对地址（换集线器需使用新的数据库）",
+                          "This device syncs with another hub than {url}: check the address (another hub needs a "
+                          "fresh database)"),
+    "refused_protocol": ("集线器与本软件的同步协议版本不同（集线器 {hub}，本机 {app}）：请把两者升级到同一版本",
+                         "The hub speaks sync protocol {hub}, this app {app}: update both to the same release"),
+    "refused_photo_hash": ("从集线器下载的照片 {sha}… 与其校验值不符，已丢弃；下次同步会重新下载",
+                           "A photo from the hub ({sha}…) did not match its hash and was dropped; the next sync "
+                           "downloads it again"),
+    "refused_status": ("集线器拒绝了请求（HTTP {status}）：{detail}", "The hub refused the request (HTTP {status}): {detail}"),
     "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
     "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
     "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import ssl
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from qcity_desktop.sync.credentials import normalise_url
 from qcity_desktop.sync.protocol import encode_json
 
 RETRY_STATUS = {502, 503, 504}
+_EXPIRED = re.compile(r"expired on (\d{4}-\d{2}-\d{2})")
 TRANSIENT = (httpx.TransportError,)
 
 
@@ -34,9 +36,19 @@ class HubFull(EnvironmentProblem):
 
 
 class HubRefused(QCityError):
-    """The hub answered but refused: wrong or expired token, not allowed, incompatible."""
+    """The hub answered but refused: wrong or expired token, not allowed, incompatible.
+
+    ``code`` says which refusal it is (``token``, ``token_expired``, ``device_taken``, ``forbidden``,
+    ``other_hub``, ``protocol``, ``photo_hash``, ``status``) and ``info`` holds its particulars, so the
+    desktop can word it in the user's language; the message stays the CLI's one English line.
+    """
 
     exit_code = 4
+
+    def __init__(self, message: str, code: str = "status", **info: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.info = info
 
 
 class HubClient:
@@ -103,13 +115,20 @@ class HubClient:
             detail = resp.text[:200]
         if isinstance(detail, list):
             detail = "; ".join(str(d.get("msg", d)) for d in detail[:3])
+        text = str(detail)
         if resp.status_code == 401:
-            raise HubRefused(f"the hub refused the token: {detail}")
+            expired = _EXPIRED.search(text)
+            if expired:
+                raise HubRefused(f"the hub refused the token: {detail}", "token_expired", date=expired.group(1))
+            raise HubRefused(f"the hub refused the token: {detail}", "token")
         if resp.status_code == 403:
-            raise HubRefused(f"not allowed: {detail}")
+            raise HubRefused(f"not allowed: {detail}", "forbidden")
         if resp.status_code == 507:
             raise HubFull(f"{detail}; your changes stay on this device")
-        raise HubRefused(f"the hub answered {resp.status_code}: {detail}")
+        if resp.status_code == 409 and "enrolled by another user" in text:
+            raise HubRefused(f"the hub answered 409: {detail}", "device_taken")
+        raise HubRefused(f"the hub answered {resp.status_code}: {detail}", "status", status=resp.status_code,
+                         detail=text[:200])
 
     # -- API -------------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -212,7 +231,7 @@ class HubClient:
             buf.clear()
             tries += 1
             if tries > self.retries:
-                raise HubRefused(f"photo {sha[:12]} from the hub does not match its hash")
+                raise HubRefused(f"photo {sha[:12]} from the hub does not match its hash", "photo_hash", sha=sha[:12])
 
     def download(self, path: str, target: Path, params: dict[str, Any] | None = None) -> int:
         """Stream a GET into ``target`` (via ``target.part``, so a broken download leaves no half file); bytes written."""

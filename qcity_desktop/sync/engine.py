@@ -210,10 +210,12 @@ class Syncer:
         known = self.state.get(META_HUB_ID)
         if known and known != info["hub_id"]:
             raise HubRefused(f"this device syncs with hub {known[:8]}…, but {self.client.url} is hub "
-                             f"{info['hub_id'][:8]}…; use the right address (or a fresh database for another hub)")
+                             f"{info['hub_id'][:8]}…; use the right address (or a fresh database for another hub)",
+                             "other_hub", url=self.client.url)
         if int(info.get("protocol", 0)) != PROTOCOL_VERSION:
             raise HubRefused(f"{self.client.url} speaks sync protocol {info.get('protocol')}, this app speaks "
-                             f"{PROTOCOL_VERSION}; update the hub and the app to the same release")
+                             f"{PROTOCOL_VERSION}; update the hub and the app to the same release",
+                             "protocol", hub=info.get("protocol"), app=PROTOCOL_VERSION)
         self.result.hub_id = info["hub_id"]
         offset = int(info["server_time_ms"] - (before + after) / 2 * 1000)
         with self.store.transaction():

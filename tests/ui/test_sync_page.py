@@ -3,6 +3,7 @@ conflicts listed, a refused token shown as an error."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from qcity_desktop.store import open_store
 from qcity_desktop.store.sync_state import SyncState
+from qcity_desktop.sync.client import HubClient
 from qcity_desktop.sync.credentials import save_token
 from tests.test_sync_support import (
     HubProcess,
@@ -80,13 +82,39 @@ def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubP
     assert first.args[0]["pushed"] > 0 and state == "ok"
 
 
-def test_a_refused_token_is_an_error(qtbot, demo_db: Path, hub: HubProcess) -> None:
-    page = _page(qtbot, demo_db, hub.url)
-    page.token_edit.setText("qct_not-issued-by-this-hub")
+def _refused(qtbot, page: SyncPage, token: str) -> str:
+    before = page.pending_text()
+    page.token_edit.setText(token)
     page.sync_now()
     qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=30_000)
-    assert page.state == "error" and "token" in page.state_label.text()
-    assert "b00020" in page.state_label.styleSheet()
+    assert page.state == "error" and "b00020" in page.state_label.styleSheet()
+    assert page.pending_text() == before                       # nothing marked as sent
+    text = page.state_label.text()
+    assert not re.search(r"[A-Za-z]{4,}", text.replace("HTTP", "")), text   # worded in Chinese, no core English
+    return text
+
+
+def test_a_refused_token_is_an_error_told_in_chinese(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    page = _page(qtbot, demo_db, hub.url)
+    assert "不认这个令牌" in _refused(qtbot, page, "qct_not-issued-by-this-hub")
+
+
+def test_an_expired_token_names_its_date(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    old = hub.add_user("old", "inspector", days=-2)
+    page = _page(qtbot, demo_db, hub.url)
+    text = _refused(qtbot, page, old)
+    assert "过期" in text and re.search(r"已于 \d{4}-\d{2}-\d{2} 过期", text)
+
+
+def test_another_inspectors_computer_is_refused_in_chinese(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    ann, bob = hub.add_user("ann", "inspector"), hub.add_user("bob", "inspector")
+    store = open_store(demo_db)
+    device = store.device_id
+    store.close()
+    with HubClient(hub.url, ann) as client:     # ann enrolled this laptop first
+        client.hello(device, "A1")
+    page = _page(qtbot, demo_db, hub.url)
+    assert "另一位检验员" in _refused(qtbot, page, bob)
 
 
 def test_a_full_hub_disk_pauses_the_sync_with_a_chinese_line_and_keeps_the_changes(qtbot, demo_db: Path,
