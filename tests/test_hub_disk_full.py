@@ -7,7 +7,11 @@ the same rows and photos on both sides, each stored once.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from test_sync_support import (
     device_rows,
     fill_disk,
     mounted_small_disk,
+    pg_cluster,
     run_sync_cli,
     same_rows,
 )
@@ -142,3 +147,62 @@ def test_a_device_whose_disk_fills_while_pulling_says_so_and_finishes_the_pull_l
         assert SyncState(laptop).pending()["inbox"] == 0 and SyncState(laptop).cursor() > 0
     finally:
         hub.stop()
+
+
+@pytest.fixture
+def small_disk_for_postgres() -> Iterator[Path]:
+    """A small disk where the PostgreSQL server's account can reach it (pytest's own folders are root's only)."""
+    place = Path(tempfile.mkdtemp(prefix="qcity-pgdisk-"))
+    place.chmod(0o755)
+    try:
+        with mounted_small_disk(place) as mnt:
+            yield mnt
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+
+
+@pytest.mark.postgres
+def test_a_postgresql_hub_whose_tables_fill_their_disk_answers_507_and_stores_the_push_once_there_is_room(
+        small_disk_for_postgres: Path, tmp_path: Path) -> None:
+    """The hub's tables live in a tablespace on the small disk (the cluster's write-ahead log stays on the
+    big one, as on a server whose data volume fills): PostgreSQL answers ``disk_full`` (53100) and keeps
+    running, the hub turns that into 507 and one line, and nothing of the push is half-stored."""
+    import psycopg
+
+    cluster = pg_cluster()
+    small_disk = small_disk_for_postgres
+    space = small_disk / "pgspace"
+    space.mkdir()
+    if cluster._as_user:
+        os.chown(space, *cluster._as_user)
+    name = "full_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLESPACE {name} LOCATION '{space}'")
+        conn.execute(f"CREATE DATABASE {name} TABLESPACE {name}")
+    hub = HubProcess(tmp_path / "hub", cluster.admin_url.rsplit("/", 1)[0] + f"/{name}").start()
+    try:
+        token = hub.add_user("ann", "inspector")
+        device = open_store(tmp_path / "device.db")
+        sync(device, hub.url, token)               # enrolled while there is room
+        seed_demo(device)
+        before = hub.rows()
+        filler = fill_disk(small_disk, 64 * 1024)
+
+        with pytest.raises(HubFull, match="disk is full") as caught:
+            sync(device, hub.url, token)
+        assert "\n" not in str(caught.value)
+        assert httpx.get(f"{hub.url}/v1/health", timeout=5).json()["ok"]      # PostgreSQL and the hub kept running
+        assert hub.rows() == before                                           # nothing of the push was kept
+        assert SyncState(device).pending()["rows"] > 0
+
+        cli = run_sync_cli(tmp_path / "device.db", hub.url, token)
+        assert cli.returncode == 3 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr
+
+        filler.unlink()
+        sync(device, hub.url, token)
+        _assert_same(device, hub)
+    finally:
+        hub.stop()
+        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"DROP TABLESPACE IF EXISTS {name}")
