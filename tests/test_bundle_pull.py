@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from test_sync_support import (
     BACKENDS,
@@ -144,6 +145,23 @@ def test_an_inspector_fetches_their_own_hub_bundle_over_http_and_it_opens_on_the
     assert open_store(site).subjects.count() == office.subjects.count()
     assert not list((hub.data / "tmp").glob("hub-bundle-*"))                   # the hub kept no copy
 
+    # ann's own work with its photos, from her other laptop: sent as the file is made, nothing stored on the way
+    laptop = open_store(tmp_path / "laptop.db")
+    seed_demo(laptop)
+    sync(laptop, hub.url, ann)
+    assert device_blob_hashes(laptop)
+    with httpx.stream("GET", f"{hub.url}/v1/bundles/mine", headers={"Authorization": f"Bearer {ann}"},
+                      timeout=60) as resp:
+        assert resp.status_code == 200 and "content-length" not in resp.headers
+        pieces = resp.iter_bytes()
+        first = next(pieces)
+        assert first.startswith(b"PK") and not list(hub.data.rglob("*.zip"))   # no file on the hub's disk
+        (tmp_path / "streamed.zip").write_bytes(first + b"".join(pieces))
+    fresh = tmp_path / "fresh.db"
+    applied = qcity("bundle", "import", str(tmp_path / "streamed.zip"), "--token", ann, "--json", db=fresh)
+    assert applied.returncode == 0, applied.stderr
+    assert device_blob_hashes(open_store(fresh)) == device_blob_hashes(laptop)    # every photo, intact
+
     refused = qcity("bundle", "fetch", str(tmp_path / "x.zip"), "--hub", hub.url, "--token", "qct_nobody",
                     db=tmp_path / "desk.db")
     assert refused.returncode == 4 and len(refused.stderr.strip().splitlines()) == 1 and "token" in refused.stderr
@@ -151,3 +169,44 @@ def test_an_inspector_fetches_their_own_hub_bundle_over_http_and_it_opens_on_the
     bad = qcity("bundle", "fetch", str(tmp_path / "x.zip"), "--hub", hub.url, "--token", ann, "--since", "-1",
                 db=tmp_path / "desk.db")
     _one_line_refusal(bad, "--since -1")
+
+
+def test_a_streamed_bundle_is_the_same_valid_signed_zip_as_a_written_one(tmp_path: Path) -> None:
+    """Photos bigger than one sent piece, copied a megabyte at a time: the streamed file opens, verifies and
+    holds every byte, exactly as the file ``write_bundle`` makes."""
+    import hashlib
+    import hmac
+    import random
+    import zipfile
+
+    from qcity_desktop.sync.bundle import (
+        STREAM_PIECE,
+        read_blob,
+        read_bundle,
+        read_changes,
+        stream_bundle,
+        write_bundle,
+    )
+
+    rnd = random.Random(3)
+    photos = {}
+    for n in range(3):
+        data = rnd.randbytes(STREAM_PIECE * 2 + 12_345 * n)
+        sha = hashlib.sha256(data).hexdigest()
+        (tmp_path / sha).write_bytes(data)
+        photos[sha] = data
+    body = b'{"t":"subjects","id":"s1"}\n'
+    manifest = {"format": "qcity-bundle", "version": 1, "kind": "hub-changes",
+                "blobs": [{"sha256": sha, "size": len(d), "mime": "image/jpeg"} for sha, d in photos.items()]}
+    key = b"k" * 64
+    pieces = list(stream_bundle(manifest, key, body, 1, lambda sha: tmp_path / sha))
+    assert len([p for p in pieces if p]) > len(photos) * 2          # sent in pieces, not built whole
+    write_bundle(tmp_path / "written.zip", manifest, key, body, 1,
+                 lambda zf, sha: zf.write(tmp_path / sha, f"blobs/{sha}", compress_type=zipfile.ZIP_STORED))
+    for source in (b"".join(pieces), tmp_path / "written.zip"):
+        zf, opened, signature, manifest_bytes = read_bundle(source)
+        with zf:
+            assert zf.testzip() is None
+            assert hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest() == signature["mac"]
+            assert read_changes(zf, opened) == body
+            assert {sha: read_blob(zf, sha) for sha in photos} == photos

@@ -14,10 +14,11 @@ import sqlite3
 import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from qcity_desktop import __version__ as APP_VERSION
@@ -245,27 +246,22 @@ def create_app(hub: Hub) -> FastAPI:
         finally:
             os.unlink(name)
 
-    @app.get("/v1/bundles/mine", tags=["sync"], response_class=FileResponse,
+    @app.get("/v1/bundles/mine", tags=["sync"], response_class=StreamingResponse,
              responses={200: {"content": {"application/zip": {}}}})
     async def my_bundle(u: Auth, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
                         device: Annotated[str | None, Query(min_length=1, max_length=MAX_ID_LEN)] = None) -> Any:
         """The signed hub bundle for the signed-in inspector: what their next pull would bring, for a laptop
-        at a site without network (``qcity bundle fetch``; opened with ``qcity bundle import`` and their token)."""
-        from starlette.background import BackgroundTask
+        at a site without network (``qcity bundle fetch``; opened with ``qcity bundle import`` and their token).
+        Sent as it is made: nothing is stored on the hub's disk on the way."""
+        from qcity_desktop.sync.bundle_pull import stream_for_device
 
-        from qcity_desktop.sync.bundle_pull import export_for_device
-
-        tmp_dir = hub.data_dir / "tmp"
-        tmp_dir.mkdir(exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="hub-bundle-", suffix=".zip", dir=tmp_dir)
-        os.close(fd)
-        try:
-            await run_in_threadpool(export_for_device, hub, u.name, FsPath(name), since, device)
-        except BaseException:
-            os.unlink(name)
-            raise
-        return FileResponse(name, media_type="application/zip", filename=f"qcity-{u.name}-{since}.zip",
-                            background=BackgroundTask(os.unlink, name))
+        pieces = await run_in_threadpool(stream_for_device, hub, u.name, since, device)
+        name = f"qcity-{u.name}-{since}.zip"
+        quoted = quote(name)
+        disposition = (f'attachment; filename="{name}"' if quoted == name
+                       else f"attachment; filename*=utf-8''{quoted}")
+        return StreamingResponse(pieces, media_type="application/zip",
+                                 headers={"Content-Disposition": disposition})
 
     @app.post("/v1/diag/sink", tags=["service"], openapi_extra={
         "requestBody": {"required": False, "content": {"application/octet-stream": {"schema": {

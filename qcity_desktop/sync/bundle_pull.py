@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from qcity_desktop.sync.bundle import (
     read_blob,
     read_bundle,
     read_changes,
+    stream_bundle,
     write_bundle,
 )
 from qcity_desktop.sync.protocol import BY_NAME
@@ -45,13 +47,9 @@ KIND = "hub-changes"
 STASH_PAGE = 1000
 
 
-def export_for_device(hub: Hub, user_name: str, path: Path, since: int = 0, device_id: str | None = None
-                      ) -> dict[str, Any]:
-    """Write what ``user_name`` would pull from ``hub`` after change ``since`` (and its photos) to ``path``.
-
-    With ``device_id`` the device's own changes are left out (as its pull would); without it the
-    bundle holds everything the inspector may see, for a device that has never synced.
-    """
+def _collect(hub: Hub, user_name: str, since: int, device_id: str | None
+             ) -> tuple[dict[str, Any], bytes, bytes, int, dict[str, Any]]:
+    """What a bundle for ``user_name`` holds: manifest, signing key, changes as JSON lines, their count, a summary."""
     from qcity_desktop.hub.service import MAX_PAGE
 
     found = hub.auth.account(user_name)
@@ -78,13 +76,34 @@ def export_for_device(hub: Hub, user_name: str, path: Path, since: int = 0, devi
         "device_id": device_id or "", "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "since": max(0, since), "next": cursor, "blobs": blobs_meta,
     }
+    summary = {"user": user.name, "changes": len(changes), "blobs": len(blobs_meta), "since": max(0, since),
+               "next": cursor}
+    return manifest, key, body, len(changes), summary
+
+
+def export_for_device(hub: Hub, user_name: str, path: Path, since: int = 0, device_id: str | None = None
+                      ) -> dict[str, Any]:
+    """Write what ``user_name`` would pull from ``hub`` after change ``since`` (and its photos) to ``path``.
+
+    With ``device_id`` the device's own changes are left out (as its pull would); without it the
+    bundle holds everything the inspector may see, for a device that has never synced.
+    """
+    manifest, key, body, count, summary = _collect(hub, user_name, since, device_id)
 
     def add_blob(zf: zipfile.ZipFile, sha: str) -> None:
         zf.write(hub.blobs.path(sha), f"blobs/{sha}", compress_type=zipfile.ZIP_STORED)
 
-    write_bundle(Path(path), manifest, key, body, len(changes), add_blob)
-    return {"file": str(path), "user": user.name, "changes": len(changes), "blobs": len(blobs_meta),
-            "since": max(0, since), "next": cursor}
+    write_bundle(Path(path), manifest, key, body, count, add_blob)
+    return {"file": str(path), **summary}
+
+
+def stream_for_device(hub: Hub, user_name: str, since: int = 0, device_id: str | None = None) -> Iterator[bytes]:
+    """``export_for_device`` as the pieces of the file, for sending as it is made (``GET /v1/bundles/mine``).
+
+    The changes are read now, so a refusal comes before the first byte; the photos are read as they are sent.
+    """
+    manifest, key, body, count, _summary = _collect(hub, user_name, since, device_id)
+    return stream_bundle(manifest, key, body, count, hub.blobs.path)
 
 
 def import_into_device(store: Store, source: Path, token: str) -> dict[str, Any]:
