@@ -132,6 +132,18 @@ class Link:
         self.sock.close()
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU of this process (``pid`` None) or of another one (from /proc): the sync's work, not its waits."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
 
@@ -173,8 +185,11 @@ def build_device(path: Path, inspections: int, answers: int, photos: int, photo_
     return store
 
 
-def raw_baseline(hub: Hub, token: str, store, url: str | None = None) -> tuple[float, int]:
-    """The same bytes, prepared beforehand, POSTed raw: photos on one connection, row JSON on another."""
+def raw_baseline(hub: Hub, token: str, store, url: str | None = None, cpu: list[float] | None = None
+                 ) -> tuple[float, int]:
+    """The same bytes, prepared beforehand, POSTed raw: photos on one connection, row JSON on another.
+
+    ``cpu``, when given, receives the client's and the hub's CPU seconds spent inside the timed part."""
     state = SyncState(store)
     bodies = []
     after, upto = 0, state.last_outbox_seq()
@@ -212,6 +227,7 @@ def raw_baseline(hub: Hub, token: str, store, url: str | None = None) -> tuple[f
         conn.close()
 
     photo_bytes = sum(r[0] for r in store.conn.execute("SELECT size FROM blobs"))
+    c0, h0 = cpu_seconds(), cpu_seconds(hub.proc.pid)
     t0 = time.perf_counter()
     senders = [threading.Thread(target=send_photos) for _ in range(BLOB_STREAMS)]
     for t in senders:
@@ -219,7 +235,10 @@ def raw_baseline(hub: Hub, token: str, store, url: str | None = None) -> tuple[f
     send_rows()
     for t in senders:
         t.join()
-    return time.perf_counter() - t0, total + photo_bytes
+    elapsed = time.perf_counter() - t0
+    if cpu is not None:
+        cpu[:] = [cpu_seconds() - c0, cpu_seconds(hub.proc.pid) - h0]
+    return elapsed, total + photo_bytes
 
 
 def hub_load(hub: Hub, devices: int, per_device: int, items: int) -> dict[str, float]:
@@ -310,10 +329,13 @@ def first_sync_round(work: Path, template: Path, n: int, link_mbps: float, noop_
         token = hub.user("ann", "inspector")
         link = Link(hub.port, link_mbps) if link_mbps else None
         url = link.url if link else hub.url
-        base, nbytes = raw_baseline(hub, token, store, url)
+        base_cpu: list[float] = []
+        base, nbytes = raw_baseline(hub, token, store, url, base_cpu)
+        c0, h0 = cpu_seconds(), cpu_seconds(hub.proc.pid)
         t = time.perf_counter()
         res = sync(store, url, token)
         first = time.perf_counter() - t
+        sync_cpu = [cpu_seconds() - c0, cpu_seconds(hub.proc.pid) - h0]
         stats = httpx.get(f"{hub.url}/v1/stats", timeout=60,
                           headers={"Authorization": f"Bearer {hub.user('boss', 'supervisor')}"}).json()
         noop = []
@@ -325,6 +347,7 @@ def first_sync_round(work: Path, template: Path, n: int, link_mbps: float, noop_
         if link:
             link.close()
         return {"base": base, "bytes": nbytes, "first": first, "pushed": res.pushed, "photos": res.blobs_up,
+                "base_cpu": base_cpu, "sync_cpu": sync_cpu,
                 "stored": sum(stats["rows"].values()) - stats["rows"].get("audit_log", 0), "blobs": stats["blobs"],
                 "noop_ms": statistics.median(noop) if noop else 0.0}
     finally:
@@ -373,6 +396,9 @@ def main() -> None:
                       f"({r['bytes'] / 1e6 / r['base']:.0f} MB/s); first sync {r['first']:.2f} s = "
                       f"{r['first'] / r['base']:.2f}x; pushed {r['pushed']}, photos {r['photos']}; hub holds "
                       f"{r['stored']} rows, {r['blobs']} blobs", flush=True)
+                (bc, bh), (sc, sh) = r["base_cpu"], r["sync_cpu"]
+                print(f"  CPU seconds: raw upload {bc + bh:.1f} (client {bc:.1f}, hub {bh:.1f}); sync {sc + sh:.1f} "
+                      f"(device {sc:.1f}, hub {sh:.1f}) = {(sc + sh) / (bc + bh):.2f}x the work", flush=True)
                 if n == 0:
                     print(f"sync with nothing to do: median {r['noop_ms']:.0f} ms (target <= 200 ms)", flush=True)
             print(f"first sync / raw upload: median {statistics.median(ratios):.2f}x of {len(ratios)} rounds "
