@@ -27,6 +27,14 @@ class StateError(QCityError):
 
 
 class EnvironmentProblem(QCityError):
-    """Something outside the program: locked or corrupt database, disk full, missing file, port gone."""
+    """Something outside the program: locked or corrupt database, disk full, missing file, port gone.
+
+    ``kind`` names the common ones (``disk_full``, ``locked``, ``read_only``) so a screen can word them
+    in the user's language without reading the English line.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str = "", kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -240,7 +240,8 @@ class SyncPage(QWidget):
             key = f"refused_{err.code}"
             self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
         except QCityError as err:
-            self.bridge.failed.emit("error", t("error_fmt", err))
+            log.warning("sync stopped: %s", err)
+            self.bridge.failed.emit("error", _worded(err))
         except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
             log.exception("sync failed")
             self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
@@ -305,7 +306,8 @@ class SyncPage(QWidget):
                 key = f"bundle_{err.code}"
                 self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
             except QCityError as err:
-                self.bridge.failed.emit("error", t("error_fmt", err))
+                log.warning("bundle stopped: %s", err)
+                self.bridge.failed.emit("error", _worded(err))
             except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
                 log.exception("bundle failed")
                 self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
@@ -432,3 +434,12 @@ def _local_time(iso: str) -> str:
     except ValueError:
         return iso
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _worded(err: Exception) -> str:
+    """A failure in the user's language: this computer's own trouble (disk full, database in use) by its
+    kind, anything else as the core's line inside the page's frame."""
+    from qcity_desktop.errors import EnvironmentProblem
+
+    key = f"device_{err.kind}" if isinstance(err, EnvironmentProblem) else ""
+    return t(key) if key in TEXTS else t("error_fmt", err)

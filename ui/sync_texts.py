@@ -60,6 +60,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "A photo from the hub ({sha}…) did not match its hash and was dropped; the next sync "
                            "downloads it again"),
     "refused_status": ("集线器拒绝了请求（HTTP {status}）：{detail}", "The hub refused the request (HTTP {status}): {detail}"),
+    "device_disk_full": ("同步暂停：本机磁盘已满，已完成的部分已保存；请释放磁盘空间后再同步",
+                         "Sync paused: this computer's disk is full; what was done is kept — free some space and "
+                         "sync again"),
+    "device_locked": ("本机数据库正被其他程序占用（另一个 QCity 窗口、备份或同步软件）：关闭它后再同步",
+                      "The database is in use by another program (another QCity window, a backup or sync tool): "
+                      "close it and sync again"),
+    "device_read_only": ("本机数据库是只读的：请检查文件权限后再同步",
+                         "The database is read-only: check the file's permissions, then sync again"),
     "cancelled": ("已取消；已发送的部分已保存", "Cancelled; what was sent is kept"),
     "kind_lww": ("后写入者生效", "later change kept"), "kind_refused": ("被拒绝", "refused"),
     "table_subjects": ("检验对象", "subject"), "table_templates": ("检验模板", "template"),

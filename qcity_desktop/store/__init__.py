@@ -63,11 +63,14 @@ def translate_sqlite_error(err: sqlite3.Error, where: str) -> Exception:
         return StateError(text)
     if isinstance(err, sqlite3.OperationalError):
         if "locked" in text or "busy" in text:
-            return EnvironmentProblem(f"database {where} is locked by another program; close it and try again")
+            return EnvironmentProblem(f"database {where} is locked by another program; close it and try again",
+                                      "locked")
         if "disk is full" in text or "database or disk is full" in text:
-            return EnvironmentProblem(f"disk full while writing {where}; nothing was saved from this step — free some space and retry")
+            return EnvironmentProblem(f"disk full while writing {where}; nothing was saved from this step — free some space and retry",
+                                      "disk_full")
         if "readonly" in text or "read-only" in text:
-            return EnvironmentProblem(f"database {where} is read-only; check the file's permissions")
+            return EnvironmentProblem(f"database {where} is read-only; check the file's permissions",
+                                      "read_only")
         if "unable to open" in text:
             return EnvironmentProblem(f"cannot open database {where}; check that the folder exists and is writable")
     if isinstance(err, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
 from qcity_desktop.store.sync_state import SyncState
 from qcity_desktop.sync.client import HubClient
 from qcity_desktop.sync.credentials import save_token
+from qcity_desktop.sync.engine import sync
 from tests.test_sync_support import (
     HubProcess,
     device_rows,
@@ -115,6 +117,36 @@ def test_another_inspectors_computer_is_refused_in_chinese(qtbot, demo_db: Path,
         client.hello(device, "A1")
     page = _page(qtbot, demo_db, hub.url)
     assert "另一位检验员" in _refused(qtbot, page, bob)
+
+
+def test_this_computers_disk_filling_during_a_sync_is_told_in_chinese_and_the_next_sync_finishes(
+        qtbot, tmp_path: Path, hub: HubProcess, monkeypatch) -> None:
+    sue, ann = hub.add_user("sue", "supervisor"), hub.add_user("ann", "inspector")
+    office = open_store(tmp_path / "office.db")
+    seed_demo(office)
+    for n in range(40):                                   # a registry worth several pages
+        office.subjects.add("elevator", {"name": f"新登记电梯{n}号", "address": "温泉路" * 40})
+    sync(office, hub.url, sue)
+    with mounted_small_disk(tmp_path) as disk:
+        laptop_db = disk / "laptop.db"
+        open_store(laptop_db).close()
+        save_token(hub.url, ann)
+        monkeypatch.setenv("QCITY_SYNC_PULL_PAGE", "50")
+        filler = fill_disk(disk, 256 * 1024)
+        page = _page(qtbot, laptop_db, hub.url)
+        page.sync_now()
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "error" and "本机磁盘已满" in page.state_label.text(), page.state_label.text()
+        assert "disk" not in page.state_label.text()
+
+        filler.unlink()
+        page.sync_now()
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "ok", page.state_label.text()
+        ids = "SELECT id, name FROM subjects ORDER BY id"
+        laptop = open_store(laptop_db)
+        assert laptop.query(ids) == office.query(ids)
+        laptop.close()
 
 
 def test_a_full_hub_disk_pauses_the_sync_with_a_chinese_line_and_keeps_the_changes(qtbot, demo_db: Path,
