@@ -69,17 +69,24 @@ def test_bytes_that_do_not_match_their_name_are_refused_and_never_visible(store:
 
 def test_a_crash_in_the_middle_of_a_whole_photo_write_leaves_nothing_to_resume_from(store: BlobStore, tmp_path: Path
                                                                                      ) -> None:
-    """A hub killed after the padded write but before the truncation: the next upload starts clean."""
+    """A hub killed after the padded write but before the truncation: the next upload starts clean, and the
+    next hub to serve the folder clears what the dead one left."""
+    import subprocess
+    import sys
+
     data = os.urandom(1559)
     sha = hashlib.sha256(data).hexdigest()
-    (store.partial_dir / f"{sha}.direct").write_bytes(data + bytes(4096 - len(data)))   # what the kill left
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    leftover = store.partial_dir / f"{sha}.{dead}-7.direct"
+    leftover.write_bytes(data + bytes(4096 - len(data)))       # what the kill left
     (store.partial_dir / sha).write_bytes(os.urandom(4096))    # and a stray partial longer than the photo
     assert store.missing([sha]) == [{"sha256": sha, "offset": 4096}]
     reply = store.write(sha, 0, len(data), data, "image/jpeg")
     assert reply["complete"] and store.path(sha).read_bytes() == data
-    assert not list(store.partial_dir.iterdir())
-    reopened = BlobStore(store.root.parent, store.db)
-    assert reopened.has(sha) and not list(reopened.partial_dir.glob("*.direct"))
+    assert list(store.partial_dir.iterdir()) == [leftover]     # the stray partial is gone; the dead one's file …
+    reopened = BlobStore(store.root.parent, store.db, owner=True)
+    assert reopened.has(sha) and not list(reopened.partial_dir.glob("*.direct"))   # … goes when a hub serves again
 
 
 def test_an_upload_that_waited_for_the_same_photo_leaves_the_finished_one_alone(store: BlobStore) -> None:

@@ -13,6 +13,7 @@ import mmap
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,12 +41,14 @@ def clean_mime(value: str | None) -> str:
 
 
 class BlobStore:
-    def __init__(self, root: Path, db: HubDb) -> None:
+    def __init__(self, root: Path, db: HubDb, owner: bool = False) -> None:
         self.root = Path(root) / "blobs"
         self.partial_dir = self.root / "partial"
         self.partial_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.partial_dir.glob("*.direct"):   # whole-photo writes a crash cut short
-            stale.unlink(missing_ok=True)
+        if owner:   # whole-photo writes a crash cut short (never those of a command running beside the hub)
+            for stale in self.partial_dir.glob("*.direct"):
+                if not _writer_alive(stale):
+                    stale.unlink(missing_ok=True)
         self.db = db
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -104,7 +107,7 @@ class BlobStore:
                 raise
             # Nothing half-written stays behind as if it were whole: the whole-photo file goes, and so does
             # a partial upload that began with this request (a partial from earlier requests is kept to resume).
-            (self.partial_dir / f"{sha}.direct").unlink(missing_ok=True)
+            _direct_path(self.partial_dir, sha).unlink(missing_ok=True)
             if offset == 0:
                 (self.partial_dir / sha).unlink(missing_ok=True)
             raise full_disk_error(f"photo {sha[:12]}… could not be written") from None
@@ -115,7 +118,7 @@ class BlobStore:
             if self.has(sha):   # finished by a concurrent upload of the same photo while this one waited
                 return {"sha256": sha, "complete": True, "offset": total}
             part = self.partial_dir / sha
-            direct = self.partial_dir / f"{sha}.direct"
+            direct = _direct_path(self.partial_dir, sha)
             if offset == 0 and size == total and _write_direct(direct, parts, size, sha):
                 # Hashed and written whole, flushed under its own name (a kill before the truncation
                 # leaves only a padded .direct file, never a partial upload of the wrong size).
@@ -184,6 +187,27 @@ class BlobStore:
 _ALIGN = 4096
 _DIRECT = getattr(os, "O_DIRECT", 0)
 _local = threading.local()
+
+
+def _direct_path(folder: Path, sha: str) -> Path:
+    """The whole-photo file this thread writes ``sha`` into: a name of its own (process and thread), so
+    a command writing photos beside the running hub never writes into, or clears, the hub's file."""
+    return folder / f"{sha}.{os.getpid()}-{threading.get_native_id()}.direct"
+
+
+def _writer_alive(path: Path) -> bool:
+    """Whether the process writing the whole-photo file ``path`` still runs (a day-old file is stale whatever
+    its name says: the number may belong to another process by now)."""
+    try:
+        pid = int(path.name.split(".")[1].split("-")[0])
+        if time.time() - path.stat().st_mtime > 86_400:
+            return False
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError, FileNotFoundError):
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
 
 
 def _hash(parts: list[bytes]) -> str:

@@ -12,6 +12,7 @@ import ssl
 from pathlib import Path
 
 from qcity_desktop.errors import EnvironmentProblem, InputError
+from qcity_desktop.hub.owner import ServeLock
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -48,15 +49,31 @@ def check_tls(certfile: str | None, keyfile: str | None) -> None:
 
 def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
           certfile: str | None = None, keyfile: str | None = None, log_level: str = "warning") -> int:
+    """Serve until stopped; a second hub on the same data folder or PostgreSQL database is refused (owner.py)."""
+    check_tls(certfile, keyfile)
+    lock = ServeLock(Path(data_dir))
+    lock.hold_folder()
+    try:
+        return _serve(lock, data_dir, host, port, database_url, certfile, keyfile, log_level)
+    finally:
+        lock.release()
+
+
+def _serve(lock: ServeLock, data_dir: str, host: str, port: int, database_url: str | None, certfile: str | None,
+           keyfile: str | None, log_level: str) -> int:
     import uvicorn
 
     from qcity_desktop.hub.app import MAX_PUSH_BYTES, create_app
     from qcity_desktop.hub.fastpath import PushFastPath
     from qcity_desktop.hub.service import Hub
 
-    check_tls(certfile, keyfile)
-    hub = Hub(Path(data_dir), database_url)
-    sock = _bind(host, port)
+    hub = Hub(Path(data_dir), database_url, owner=True)
+    try:
+        lock.hold_database(database_url)
+        sock = _bind(host, port)
+    except BaseException:
+        hub.close()
+        raise
     actual_port = sock.getsockname()[1]
     app = PushFastPath(create_app(hub), hub, MAX_PUSH_BYTES)
     config = uvicorn.Config(app, log_level=log_level, ssl_certfile=certfile, ssl_keyfile=keyfile,

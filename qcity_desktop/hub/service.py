@@ -23,11 +23,12 @@ MAX_PAGE = 5000
 
 
 class Hub:
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None, owner: bool = False) -> None:
+        """``owner``: this is the serving hub (holding owner.ServeLock), which may clear what a crash left."""
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = HubDb(self.data_dir, database_url)
-        self.blobs = BlobStore(self.data_dir, self.db)
+        self.blobs = BlobStore(self.data_dir, self.db, owner=owner)
         self.auth = Authenticator(self.db)
         self.devices = Devices(self.db)
         self.ingest = Ingest(self.db)

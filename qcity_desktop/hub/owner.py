@@ -1,0 +1,81 @@
+"""One serving hub per data folder and per database: a second ``qcity hub serve`` is refused in one line.
+
+Two hubs on one data folder would each believe they alone write its photo files (and each clear
+the other's unfinished ones at start); two hubs on one PostgreSQL database with different data
+folders would split the photos between them, so a device syncing with one could not fetch what
+was uploaded to the other. Both look like lost attachments to an inspector, so neither may start.
+
+The folder is held with an advisory file lock (``DATA/hub.lock``, released by the kernel however
+the process ends, ``kill -9`` included) and the database with a PostgreSQL session advisory lock
+on a connection kept for the hub's lifetime. Other commands that open the data folder
+(``qcity hub add-user``, ``bundle-export``, ``bundle import --data``) stay allowed beside a
+running hub: the databases serialise their writes, and photo files are written under names of
+their own before they are renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from qcity_desktop.errors import EnvironmentProblem
+
+try:
+    import fcntl
+except ImportError:   # pragma: no cover - the hub is served from Linux; elsewhere the folder is not locked
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_FILE = "hub.lock"
+_SERVE_KEY = 0x51C18   # the serving hub's session lock (the write lock is 0x51C17, per transaction)
+
+
+class ServeLock:
+    """Held by ``qcity hub serve`` from before the hub opens its data until the process ends."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self._fd: int | None = None
+        self._pg: Any = None
+
+    def hold_folder(self) -> None:
+        """Take the data folder, or say which process has it."""
+        if fcntl is None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / LOCK_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise EnvironmentProblem(f"another hub (process {holder}) is already serving {self.data_dir}; stop it "
+                                     "first, or give this one its own --data folder") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+
+    def hold_database(self, database_url: str | None) -> None:
+        """On PostgreSQL, take the database too (its photos live in one data folder only)."""
+        if not database_url:
+            return
+        import psycopg
+
+        try:
+            conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as err:
+            raise EnvironmentProblem(f"cannot connect to PostgreSQL: {str(err).strip().splitlines()[0]}") from None
+        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (_SERVE_KEY,)).fetchone()[0]:
+            conn.close()
+            raise EnvironmentProblem("another hub is already serving this PostgreSQL database (its photos are in "
+                                     "that hub's --data folder); run one hub per database")
+        self._pg = conn
+
+    def release(self) -> None:
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+        if self._fd is not None:
+            os.close(self._fd)   # the lock goes with the descriptor; the file stays (it names no one now)
+            self._fd = None

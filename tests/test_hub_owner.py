@@ -1,0 +1,105 @@
+"""One serving hub per data folder and per PostgreSQL database (qcity_desktop/hub/owner.py).
+
+Real processes: a second ``qcity hub serve`` is refused in one line while the first keeps serving;
+a hub killed with -9 frees its folder at once; commands run beside a serving hub never clear the
+photo files it is writing, while a hub that starts clears those a dead process left.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from test_sync_support import ROOT, HubProcess, env, free_port, pg_cluster
+
+
+def _second_serve(data: Path, database_url: str | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "qcity_desktop", "hub", "serve", "--data", str(data), "--port", str(free_port())]
+    if database_url:
+        cmd += ["--database-url", database_url]
+    return subprocess.run(cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def _healthy(hub: HubProcess) -> bool:
+    return httpx.get(f"{hub.url}/v1/health", timeout=5).json()["ok"]
+
+
+def test_a_second_hub_on_the_same_data_folder_is_refused_and_the_first_keeps_serving(tmp_path: Path) -> None:
+    first = HubProcess(tmp_path / "hub").start()
+    try:
+        second = _second_serve(tmp_path / "hub")
+        assert second.returncode == 3, second.stdout + second.stderr
+        line = second.stderr.strip()
+        assert len(line.splitlines()) == 1 and "already serving" in line and str(first.proc.pid) in line
+        assert "Traceback" not in second.stderr
+        assert _healthy(first)
+    finally:
+        first.stop()
+
+
+def test_a_hub_killed_with_minus_9_frees_its_folder_for_the_next_one(tmp_path: Path) -> None:
+    first = HubProcess(tmp_path / "hub").start()
+    token = first.add_user("ann", "inspector")
+    first.kill9()
+    again = HubProcess(tmp_path / "hub").start()     # no stale lock to remove by hand
+    try:
+        reply = httpx.post(f"{again.url}/v1/hello", json={"device_id": "d1", "device_code": "A1"},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert reply.status_code == 200
+    finally:
+        again.stop()
+
+
+@pytest.mark.postgres
+def test_a_second_hub_on_the_same_postgresql_database_is_refused(tmp_path: Path) -> None:
+    url = pg_cluster().new_database()
+    first = HubProcess(tmp_path / "hub-a", url).start()
+    try:
+        second = _second_serve(tmp_path / "hub-b", url)   # its own folder: the photos would be split
+        assert second.returncode == 3, second.stdout + second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1 and "PostgreSQL database" in second.stderr
+        assert _healthy(first)
+    finally:
+        first.stop()
+    again = HubProcess(tmp_path / "hub-b", url).start()     # free once the first has stopped
+    again.stop()
+
+
+def test_only_the_serving_hub_clears_unfinished_photo_files_and_only_a_dead_writers(tmp_path: Path) -> None:
+    hub = HubProcess(tmp_path / "hub").start()
+    partial = tmp_path / "hub" / "blobs" / "partial"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    sha = "ab" * 32
+    live = partial / f"{sha}.{hub.proc.pid}-1.direct"         # the running hub's own, mid-write
+    dead = partial / f"{sha}.{dead_pid}-1.direct"             # left by a process that died mid-write
+    old = partial / f"{sha}.direct"                           # the old naming: always a leftover
+    for f in (live, dead, old):
+        f.write_bytes(b"x" * 4096)
+    try:
+        hub.add_user("ann", "inspector")
+        beside = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "bundle-export",
+                                 str(tmp_path / "for-ann.zip"), "--user", "ann", "--data", str(hub.data)],
+                                env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert beside.returncode == 0, beside.stderr
+        assert live.exists() and dead.exists() and old.exists()   # a command beside the hub clears nothing
+    finally:
+        hub.stop()
+    writing = partial / f"{sha}.{os.getpid()}-3.direct"    # a command still writing beside the hub
+    writing.write_bytes(b"x")
+    stale = partial / f"{sha}.{os.getpid()}-2.direct"      # a live process, but a day-old file
+    stale.write_bytes(b"x")
+    day_ago = time.time() - 2 * 86_400
+    os.utime(stale, (day_ago, day_ago))
+    again = HubProcess(tmp_path / "hub").start()
+    try:
+        assert not dead.exists() and not old.exists() and not stale.exists()
+        assert not live.exists()        # its writer (the first hub) has stopped: a leftover now
+        assert writing.exists()         # its writer still runs
+    finally:
+        again.stop()
