@@ -248,3 +248,47 @@ def test_a_photo_removed_from_a_draft_disappears_everywhere(hub: HubProcess, tmp
     assert {r["id"] for r in s.attachments.for_inspection(iid)} == {keep}
     assert ("attachments", drop) not in hub.rows()
     assert same_rows(device_rows(a), device_rows(s)) == []
+
+
+def test_the_cli_shows_a_progress_line_on_a_terminal_and_nothing_in_a_pipe(hub: HubProcess, tmp_path: Path) -> None:
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+    import threading
+
+    from test_sync_support import ROOT, env, run_sync_cli
+
+    token = hub.add_user("ann", "inspector")
+    for name in ("tty.db", "pipe.db"):
+        seed_demo(open_store(tmp_path / name))
+    master, slave = pty.openpty()
+    seen: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:        # the terminal's other end is gone
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    proc = subprocess.Popen([sys.executable, "-m", "qcity_desktop", "--db", str(tmp_path / "tty.db"), "sync",
+                             "--hub", hub.url, "--token", token], stdout=subprocess.PIPE, stderr=slave, env=env(),
+                            cwd=ROOT)
+    os.close(slave)
+    out = proc.communicate(timeout=180)[0].decode()
+    reader.join(10)
+    os.close(master)
+    text = b"".join(seen).decode("utf-8", "replace")
+    assert proc.returncode == 0 and "已推送" in out
+    assert "上传更改 sending changes" in text and re.search(r"\d+/\d+ \(\d+%\)", text)
+    assert text.endswith("\r\x1b[K")                  # the line is cleared before the result is printed
+
+    piped = run_sync_cli(tmp_path / "pipe.db", hub.url, token)
+    assert piped.returncode == 0 and piped.stderr == ""   # logs and scripts get no terminal codes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+import time
 
 from qcity_desktop.cli.context import open_from_args, wants_json
 from qcity_desktop.cli.output import print_json, print_table
@@ -38,7 +40,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get("QCITY_HUB_TOKEN") or load_token(hub)
     if not token:
         raise InputError(f"no token for {hub}: run `qcity sync --hub {hub} --token …` with the token from the bureau")
-    result = sync(store, hub, token)
+    progress = None if wants_json(args) else _progress_line()
+    try:
+        result = sync(store, hub, token, progress=progress)
+    finally:
+        if progress is not None:
+            progress.done()
     if args.token:
         save_token(hub, args.token)
     if wants_json(args):
@@ -53,6 +60,37 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.waiting:
         print(f"  {result.waiting} pulled change(s) wait for rows not yet on this device (they apply at the next sync)")
     return 0
+
+
+class _ProgressLine:
+    """One line on a terminal's stderr, redrawn at most five times a second: a first sync over a slow link
+    takes minutes, and a silent terminal looks hung. Nothing is written where stderr is a file or a pipe."""
+
+    LABELS = {"push": "上传更改 sending changes", "pull": "下载更改 receiving changes",
+              "download": "下载照片 receiving photos"}
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.2 and done < total:
+            return
+        self.last = now
+        share = f" ({done * 100 // total}%)" if total else ""
+        sys.stderr.write(f"\r{self.LABELS.get(phase, phase)} {done}/{total}{share}\033[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _progress_line() -> _ProgressLine | None:
+    return _ProgressLine() if sys.stderr.isatty() else None
 
 
 def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState, imported lazily
