@@ -31,6 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_hub": ("尚未设置集线器地址", "No hub address yet"),
     "checking": ("正在连接集线器…", "Contacting the hub…"),
     "push": ("正在上传更改…", "Sending changes…"),
+    "upload": ("正在上传更改和照片…", "Sending changes and photos…"),
     "pull": ("正在下载更改…", "Receiving changes…"),
     "download": ("正在下载照片…", "Downloading photos…"),
     "done_fmt": ("同步完成：上传 {pushed}，下载 {pulled}，冲突 {conflicts}",

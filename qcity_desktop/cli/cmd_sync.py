@@ -66,7 +66,8 @@ class _ProgressLine:
     """One line on a terminal's stderr, redrawn at most five times a second: a first sync over a slow link
     takes minutes, and a silent terminal looks hung. Nothing is written where stderr is a file or a pipe."""
 
-    LABELS = {"push": "上传更改 sending changes", "pull": "下载更改 receiving changes",
+    LABELS = {"push": "上传更改 sending changes", "upload": "上传更改和照片 sending changes and photos",
+              "pull": "下载更改 receiving changes",
               "download": "下载照片 receiving photos"}
 
     def __init__(self) -> None:

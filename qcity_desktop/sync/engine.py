@@ -152,7 +152,8 @@ class _BlobUploader(threading.Thread):
             with self.cond:
                 self.cond.notify_all()
 
-    def wait_for(self, shas: set[str], cancel: threading.Event | None) -> None:
+    def wait_for(self, shas: set[str], cancel: threading.Event | None, tick: Callable[[], None] | None = None) -> None:
+        """Until ``shas`` are on the hub; ``tick`` is called after every wake-up (to show photos going up)."""
         with self.cond:
             while not shas <= self.done:
                 if self.error is not None:
@@ -162,6 +163,32 @@ class _BlobUploader(threading.Thread):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("sync cancelled")
                 self.cond.wait(0.5)
+                if tick is not None:
+                    tick()
+
+
+class _PushMeter:
+    """Changes acknowledged plus photos uploaded, out of both: the bar keeps moving while photos go up.
+
+    Counting changes alone, it stalled near the end for as long as the photos took (attachments are
+    pushed last, after their photos), which on a slow link looked like a stuck upload.
+    """
+
+    def __init__(self, report: Progress, rows: int, uploader: _BlobUploader | None) -> None:
+        self.report = report
+        self.rows_total = rows
+        self.rows_done = 0
+        self.uploader = uploader
+        self.photos_total = len(uploader.todo) if uploader is not None else 0
+        self.phase = "upload" if self.photos_total else "push"
+
+    def rows(self, done: int) -> None:
+        self.rows_done = done
+        self.show()
+
+    def show(self) -> None:
+        photos = len(self.uploader.done) if self.uploader is not None else 0
+        self.report(self.phase, min(self.rows_done, self.rows_total) + photos, self.rows_total + self.photos_total)
 
 
 class Syncer:
@@ -240,10 +267,11 @@ class Syncer:
             if todo:
                 uploader = _BlobUploader(self.store.path, self.client, todo, self.blob_streams)
                 uploader.start()
+        meter = _PushMeter(self.progress, total, uploader)
         try:
-            self._push_rows(upto, total, uploader)
+            self._push_rows(upto, meter, uploader)
             if uploader is not None:
-                uploader.wait_for({t[0] for t in uploader.todo}, self.cancel)
+                uploader.wait_for({t[0] for t in uploader.todo}, self.cancel, meter.show)
                 uploader.join()
                 if uploader.error is not None:
                     raise uploader.error
@@ -255,7 +283,7 @@ class Syncer:
                     state.blob_sent(sent)
                 self.result.blobs_up += len(sent)
 
-    def _push_rows(self, upto: int, total: int, uploader: _BlobUploader | None) -> None:
+    def _push_rows(self, upto: int, meter: _PushMeter, uploader: _BlobUploader | None) -> None:
         """Send batches in write order, preparing the next batch while the hub stores the previous one.
 
         One sending thread keeps the batches in order; acknowledgements are written here, on the
@@ -263,7 +291,7 @@ class Syncer:
         """
         after = 0
         done = 0
-        self.progress("push", 0, total)
+        meter.show()
         in_flight: tuple[Future[dict[str, Any]], list[Any], list[Any]] | None = None
         built: list[tuple[dict[str, Any] | None, Any]] = []   # built, not sent yet (in write order)
         exhausted = False
@@ -294,17 +322,17 @@ class Syncer:
                     changes = [b[0] for b in batch]
                     sent = [b[1] for b in batch]
                     if uploader is not None:
-                        uploader.wait_for(_blobs_of(changes) & {t[0] for t in uploader.todo}, self.cancel)
+                        uploader.wait_for(_blobs_of(changes) & {t[0] for t in uploader.todo}, self.cancel, meter.show)
                     wire = [c for c in changes if c is not None]
                     future = sender.submit(self.client.push, self.device, wire) if wire else _done({"results": []})
                     if in_flight is not None:
                         done += self._settle(in_flight)
-                        self.progress("push", min(done, total), total)
+                        meter.rows(done)
                     in_flight = (future, changes, sent)
                 if in_flight is not None:
                     done += self._settle(in_flight)
                     in_flight = None
-                    self.progress("push", min(done, total), total)
+                    meter.rows(done)
             finally:
                 if in_flight is not None:   # an error above: still record what the hub did accept
                     try:
