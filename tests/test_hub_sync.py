@@ -287,25 +287,32 @@ def test_the_cli_shows_a_progress_line_on_a_terminal_and_nothing_in_a_pipe(hub: 
     os.close(master)
     text = b"".join(seen).decode("utf-8", "replace")
     assert proc.returncode == 0 and "已推送" in out
-    assert "上传更改和照片 sending changes and photos" in text and re.search(r"\d+/\d+ \(\d+%\)", text)
+    assert "上传更改和照片 sending changes and photos" in text
+    assert re.search(r"[\d.]+/[\d.]+ MB \(\d+%\)", text)
     assert text.endswith("\r\x1b[K")                  # the line is cleared before the result is printed
 
     piped = run_sync_cli(tmp_path / "pipe.db", hub.url, token)
     assert piped.returncode == 0 and piped.stderr == ""   # logs and scripts get no terminal codes
 
 
-def test_the_progress_counts_photos_too_and_only_moves_forward(hub: HubProcess, tmp_path: Path) -> None:
-    """A first sync with photos: one total (changes + photos) from the start, never going back, ending full —
-    the bar no longer stalls while the photos go up."""
+def test_the_progress_counts_photo_bytes_too_and_only_moves_forward(hub: HubProcess, tmp_path: Path) -> None:
+    """A first sync with photos: one total (changes and photo bytes, in KiB) from the start, never going back,
+    ending full — the bar no longer stalls while the photos go up."""
+    import random
+
     token = hub.add_user("ann", "inspector")
     a = open_store(tmp_path / "a.db")
     seed_demo(a)
+    iid = a.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
+    rnd = random.Random(11)
+    for n in range(4):
+        a.attachments.add(iid, rnd.randbytes(1024 * 1024), "image/jpeg", filename=f"现场{n}.jpg")
     pending = SyncState(a).pending()
-    assert pending["blobs"] > 0
+    photo_bytes = a.query("SELECT sum(size) AS s FROM blobs")[0]["s"]
     seen: list[tuple[str, int, int]] = []
     sync(a, hub.url, token, progress=lambda phase, done, total: seen.append((phase, done, total)))
     upload = [(d, t) for p, d, t in seen if p == "upload"]
-    assert upload and {t for _, t in upload} == {pending["rows"] + pending["blobs"]}
+    assert upload and {t for _, t in upload} == {(pending["rows"] * 4096 + photo_bytes) // 1024}
     done = [d for d, _ in upload]
     assert done == sorted(done) and done[-1] == upload[-1][1]
     assert len(set(done)) > 2                         # it moved in steps, not only at the start and the end

@@ -80,7 +80,8 @@ class _ProgressLine:
             return
         self.last = now
         share = f" ({done * 100 // total}%)" if total else ""
-        sys.stderr.write(f"\r{self.LABELS.get(phase, phase)} {done}/{total}{share}\033[K")
+        figures = f"{done / 1024:.1f}/{total / 1024:.1f} MB" if phase == "upload" else f"{done}/{total}"   # KiB
+        sys.stderr.write(f"\r{self.LABELS.get(phase, phase)} {figures}{share}\033[K")
         sys.stderr.flush()
         self.shown = True
 

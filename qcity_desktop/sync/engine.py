@@ -168,27 +168,35 @@ class _BlobUploader(threading.Thread):
 
 
 class _PushMeter:
-    """Changes acknowledged plus photos uploaded, out of both: the bar keeps moving while photos go up.
+    """How much of the push is done, in KiB: changes acknowledged plus photo bytes uploaded, out of both.
 
-    Counting changes alone, it stalled near the end for as long as the photos took (attachments are
-    pushed last, after their photos), which on a slow link looked like a stuck upload.
+    Counted in changes alone, the bar stalled near its end for as long as the photos took (they are
+    most of the bytes, and attachments are pushed only after their photos), which on a slow link
+    looked like a stuck upload. A change counts as ``CHANGE_BYTES``, about its size on the wire.
     """
+
+    CHANGE_BYTES = 4096
 
     def __init__(self, report: Progress, rows: int, uploader: _BlobUploader | None) -> None:
         self.report = report
         self.rows_total = rows
         self.rows_done = 0
         self.uploader = uploader
-        self.photos_total = len(uploader.todo) if uploader is not None else 0
-        self.phase = "upload" if self.photos_total else "push"
+        self.sizes = {t[0]: max(0, t[1] - t[3]) for t in uploader.todo} if uploader is not None else {}
+        self.photo_bytes = sum(self.sizes.values())
+        self.phase = "upload" if self.sizes else "push"
 
     def rows(self, done: int) -> None:
         self.rows_done = done
         self.show()
 
     def show(self) -> None:
-        photos = len(self.uploader.done) if self.uploader is not None else 0
-        self.report(self.phase, min(self.rows_done, self.rows_total) + photos, self.rows_total + self.photos_total)
+        if not self.sizes:
+            self.report("push", min(self.rows_done, self.rows_total), self.rows_total)
+            return
+        sent = sum(self.sizes[sha] for sha in list(self.uploader.done) if sha in self.sizes) if self.uploader else 0
+        done = min(self.rows_done, self.rows_total) * self.CHANGE_BYTES + sent
+        self.report("upload", done // 1024, (self.rows_total * self.CHANGE_BYTES + self.photo_bytes) // 1024)
 
 
 class Syncer:
