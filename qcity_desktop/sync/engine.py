@@ -114,6 +114,7 @@ class _BlobUploader(threading.Thread):
         self.todo = todo
         self.streams = max(1, min(streams, len(todo) or 1))
         self.done: set[str] = set()
+        self.done_bytes = 0                 # of the photos in ``done``: what the progress shows
         self.error: BaseException | None = None
         self.cond = threading.Condition()
         self.stop = threading.Event()
@@ -138,11 +139,12 @@ class _BlobUploader(threading.Thread):
                     item = next(self._next, None)
                 if item is None:
                     return
-                sha, _size, mime, offset = item
+                sha, size, mime, offset = item
                 data = bytes(conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0])
                 self.client.put_blob(sha, data, mime, offset=offset)
                 with self.cond:
                     self.done.add(sha)
+                    self.done_bytes += max(0, size - offset)
                     self.cond.notify_all()
         except BaseException as err:  # noqa: BLE001 - handed to the pushing thread
             self.error = self.error or err
@@ -182,20 +184,18 @@ class _PushMeter:
         self.rows_total = rows
         self.rows_done = 0
         self.uploader = uploader
-        self.sizes = {t[0]: max(0, t[1] - t[3]) for t in uploader.todo} if uploader is not None else {}
-        self.photo_bytes = sum(self.sizes.values())
-        self.phase = "upload" if self.sizes else "push"
+        self.photo_bytes = sum(max(0, t[1] - t[3]) for t in uploader.todo) if uploader is not None else 0
+        self.photos = uploader is not None and bool(uploader.todo)
 
     def rows(self, done: int) -> None:
         self.rows_done = done
         self.show()
 
     def show(self) -> None:
-        if not self.sizes:
+        if not self.photos or self.uploader is None:
             self.report("push", min(self.rows_done, self.rows_total), self.rows_total)
             return
-        sent = sum(self.sizes[sha] for sha in list(self.uploader.done) if sha in self.sizes) if self.uploader else 0
-        done = min(self.rows_done, self.rows_total) * self.CHANGE_BYTES + sent
+        done = min(self.rows_done, self.rows_total) * self.CHANGE_BYTES + self.uploader.done_bytes
         self.report("upload", done // 1024, (self.rows_total * self.CHANGE_BYTES + self.photo_bytes) // 1024)
 
 
