@@ -63,8 +63,7 @@ class PgCluster:
             os.chown(self.dir, *self._as_user)
         self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "qcity", "--auth=trust", "-E", "UTF8",
                    "--no-sync", "--locale=C"])
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"])
+        self.start_server()
         self.admin_url = f"postgresql://qcity@127.0.0.1:{self.port}/postgres"
         atexit.register(self.stop)
 
@@ -77,6 +76,14 @@ class PgCluster:
         proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=demote, cwd=self.dir, timeout=120)
         if proc.returncode != 0:
             raise RuntimeError(f"{cmd[0]} failed: {proc.stdout}\n{proc.stderr}")
+
+    def start_server(self) -> None:
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"])
+
+    def stop_server(self) -> None:
+        """A fast shutdown (every connection cut), as when the database server is restarted under the hub."""
+        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
 
     def new_database(self) -> str:
         import psycopg

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qcity_desktop.errors import EnvironmentProblem
+from qcity_desktop.hub.errors import HubDbUnavailable, disk_full
 
 SCHEMA_VERSION = 1
 _ADVISORY_KEY = 0x51C17  # "QCITY": the hub's write lock on PostgreSQL
@@ -165,19 +166,45 @@ class HubDb:
 
     def _conn(self) -> Conn:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self.pg and (conn.raw.closed or conn.raw.broken):
+            self._drop(conn)       # the server restarted since: connect again
+            conn = None
         if conn is None:
             conn = Conn(self._connect(), self.pg)
             self._local.conn = conn
         return conn
+
+    def _drop(self, conn: Conn) -> None:
+        with self._all_lock:
+            if conn.raw in self._all:
+                self._all.remove(conn.raw)
+        try:
+            conn.raw.close()
+        except Exception:  # noqa: BLE001 - a lost connection: closing it is only tidying up
+            pass
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+
+    def _lost(self, c: Conn, err: BaseException) -> None:
+        """Raise HubDbUnavailable if ``err`` came with the loss of the PostgreSQL connection (dropped here)."""
+        if self.pg and (c.raw.closed or c.raw.broken) and not disk_full(err):
+            self._drop(c)
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise HubDbUnavailable(f"the hub's database is not reachable ({first}); nothing of this request was "
+                                   "stored — try again shortly") from None
 
     @contextmanager
     def read(self) -> Iterator[Conn]:
         """A consistent snapshot for one request (a read transaction on both backends)."""
         c = self._conn()
         if self.pg:
-            with c.raw.transaction():
-                c.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                yield c
+            try:
+                with c.raw.transaction():
+                    c.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    yield c
+            except Exception as err:
+                self._lost(c, err)
+                raise
         else:
             c.raw.execute("BEGIN")
             try:
@@ -191,9 +218,13 @@ class HubDb:
         with self._write_lock:
             c = self._conn()
             if self.pg:
-                with c.raw.transaction():
-                    c.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
-                    yield c
+                try:
+                    with c.raw.transaction():
+                        c.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+                        yield c
+                except Exception as err:
+                    self._lost(c, err)
+                    raise
             else:
                 c.raw.execute("BEGIN IMMEDIATE")
                 try:

@@ -16,6 +16,13 @@ class HubDiskFull(EnvironmentProblem):
     """The hub's disk (or the database server's) is full: nothing of this request was stored."""
 
 
+class HubDbUnavailable(EnvironmentProblem):
+    """The PostgreSQL server went away (restarted, stopped, network): 503, and the device tries again later.
+
+    The lost connection is dropped, so the hub reconnects by itself once the server is back.
+    """
+
+
 def disk_full(err: BaseException) -> bool:
     """Whether ``err`` says a disk or quota is full: from the file system, SQLite or PostgreSQL."""
     if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
