@@ -298,15 +298,10 @@ def test_the_cli_shows_a_progress_line_on_a_terminal_and_nothing_in_a_pipe(hub: 
 def test_the_progress_counts_photo_bytes_too_and_only_moves_forward(hub: HubProcess, tmp_path: Path) -> None:
     """A first sync with photos: one total (changes and photo bytes, in KiB) from the start, never going back,
     ending full — the bar no longer stalls while the photos go up."""
-    import random
+    from test_sync_support import demo_with_photos
 
     token = hub.add_user("ann", "inspector")
-    a = open_store(tmp_path / "a.db")
-    seed_demo(a)
-    iid = a.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
-    rnd = random.Random(11)
-    for n in range(4):
-        a.attachments.add(iid, rnd.randbytes(1024 * 1024), "image/jpeg", filename=f"现场{n}.jpg")
+    a = demo_with_photos(tmp_path / "a.db", 4, 1024 * 1024, seed=11)
     pending = SyncState(a).pending()
     photo_bytes = a.query("SELECT sum(size) AS s FROM blobs")[0]["s"]
     seen: list[tuple[str, int, int]] = []

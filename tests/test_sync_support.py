@@ -227,6 +227,22 @@ def database_before(tmp_path: Path, migration: str) -> tuple[Path, sqlite3.Conne
     return db, conn
 
 
+def demo_with_photos(path: Path, photos: int, size: int, seed: int = 7) -> Any:
+    """A device with the demo data and ``photos`` more photos of ``size`` random bytes on one draft."""
+    import random
+
+    from qcity_desktop.demo import seed_demo
+    from qcity_desktop.store import open_store
+
+    store = open_store(path)
+    seed_demo(store)
+    iid = store.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
+    rnd = random.Random(seed)
+    for n in range(photos):
+        store.attachments.add(iid, rnd.randbytes(size), "image/jpeg", filename=f"现场{n}.jpg")
+    return store
+
+
 def device_rows(store: Any) -> dict[tuple[str, str], dict[str, Any]]:
     """The rows a device holds in every table that flows hub → devices, keyed like the hub."""
     from qcity_desktop.store.sync_state import SyncState

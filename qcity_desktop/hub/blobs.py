@@ -40,6 +40,11 @@ def clean_mime(value: str | None) -> str:
     return value if _MIME.match(value) else "application/octet-stream"
 
 
+def blob_path(root: Path, sha: str) -> Path:
+    """Where a photo lives under a ``blobs`` folder (two levels of fan-out: at most 65,536 folders)."""
+    return root / sha[:2] / sha[2:4] / sha
+
+
 class BlobStore:
     def __init__(self, root: Path, db: HubDb, owner: bool = False) -> None:
         self.root = Path(root) / "blobs"
@@ -56,7 +61,7 @@ class BlobStore:
         self._made: set[Path] = set()
 
     def path(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha[2:4] / sha
+        return blob_path(self.root, sha)
 
     def has(self, sha: str) -> bool:
         return self.path(sha).is_file()
@@ -148,7 +153,7 @@ class BlobStore:
             finally:
                 os.close(fd)
             if digest is None:
-                digest = _file_hash(part)
+                digest = file_sha256(part)
                 if digest != sha:
                     part.unlink(missing_ok=True)
                     raise BlobError(f"the uploaded bytes hash to {digest[:12]}…, not {sha[:12]}…; upload again", 422)
@@ -292,7 +297,7 @@ def _write_all(fd: int, parts: list[bytes], offset: int) -> None:
             view = view[n:]
 
 
-def _file_hash(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
