@@ -1,8 +1,10 @@
-"""One serving hub per data folder and per PostgreSQL database (qcity_desktop/hub/owner.py).
+"""Running the hub as the bureau does: one serving hub per data folder and per PostgreSQL database
+(qcity_desktop/hub/owner.py), and accounts stopped while it serves.
 
 Real processes: a second ``qcity hub serve`` is refused in one line while the first keeps serving;
 a hub killed with -9 frees its folder at once; commands run beside a serving hub never clear the
-photo files it is writing, while a hub that starts clears those a dead process left.
+photo files it is writing, while a hub that starts clears those a dead process left; a disabled
+account's token is refused by the running hub within seconds, and works again once enabled.
 """
 
 from __future__ import annotations
@@ -103,3 +105,42 @@ def test_only_the_serving_hub_clears_unfinished_photo_files_and_only_a_dead_writ
         assert writing.exists()         # its writer still runs
     finally:
         again.stop()
+
+
+def test_a_disabled_account_is_refused_by_the_running_hub_and_enabled_again(tmp_path: Path) -> None:
+    """An inspector who left, or a lost laptop: the bureau stops the token without stopping the hub."""
+    from qcity_desktop.hub.accounts import Authenticator
+
+    hub = HubProcess(tmp_path / "hub").start()
+    try:
+        token = hub.add_user("ann", "inspector")
+        auth = {"Authorization": f"Bearer {token}"}
+
+        def status() -> int:
+            return httpx.post(f"{hub.url}/v1/hello", json={"device_id": "d1", "device_code": "A1"}, headers=auth,
+                              timeout=10).status_code
+
+        def settles_to(code: int) -> bool:
+            deadline = time.monotonic() + Authenticator.TTL + 5
+            while time.monotonic() < deadline:
+                if status() == code:
+                    return True
+                time.sleep(0.2)
+            return False
+
+        assert status() == 200
+        off = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "disable-user", "ann", "--data",
+                              str(hub.data)], env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert off.returncode == 0 and "disabled" in off.stdout, off.stderr
+        assert settles_to(401)
+        reply = httpx.post(f"{hub.url}/v1/push", json={"device_id": "d1", "changes": []}, headers=auth, timeout=10)
+        assert reply.status_code == 401 and "disabled" in reply.json()["detail"]
+        on = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "enable-user", "ann", "--data",
+                             str(hub.data)], env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert on.returncode == 0, on.stderr
+        assert settles_to(200)                                   # the same token works again
+        nobody = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "disable-user", "nobody", "--data",
+                                 str(hub.data)], env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert nobody.returncode == 2 and len(nobody.stderr.strip().splitlines()) == 1 and "no user" in nobody.stderr
+    finally:
+        hub.stop()

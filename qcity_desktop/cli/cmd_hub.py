@@ -1,5 +1,5 @@
-"""``qcity hub serve|add-user|users|bundle-export|backup``: run the bureau's hub, manage its accounts, carry its
-changes offline, back it up while it serves."""
+"""``qcity hub serve|add-user|disable-user|enable-user|users|bundle-export|backup``: run the bureau's hub,
+manage its accounts, carry its changes offline, back it up while it serves."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     a.add_argument("--replace", action="store_true", help="issue a new token for an existing user (the old one stops)")
     data_options(a)
     a.set_defaults(handler=cmd_add_user)
+
+    for verb, flag, text in (("disable-user", True, "stop an account's token (an inspector who left, a lost laptop)"),
+                             ("enable-user", False, "allow a disabled account's token again")):
+        d = sub.add_parser(verb, parents=[common], help=text)
+        d.add_argument("name")
+        data_options(d)
+        d.set_defaults(handler=cmd_set_disabled, disabled=flag)
 
     u = sub.add_parser("users", parents=[common], help="list accounts")
     data_options(u)
@@ -104,6 +111,24 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     else:
         print(f"用户 {args.name}（{args.role}）已创建 / user created. Enrolment token (shown only once):")
         print(token)
+    return 0
+
+
+def cmd_set_disabled(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.accounts import Authenticator, set_disabled
+
+    db = _open(args)
+    try:
+        set_disabled(db, args.name, args.disabled)
+    finally:
+        db.close()
+    if wants_json(args):
+        print_json({"user": args.name, "disabled": args.disabled})
+    elif args.disabled:
+        print(f"用户 {args.name} 已停用 / {args.name} disabled: a running hub refuses the token within "
+              f"{Authenticator.TTL:g} s; `qcity hub enable-user {args.name}` allows it again")
+    else:
+        print(f"用户 {args.name} 已恢复 / {args.name} enabled again (the same token)")
     return 0
 
 

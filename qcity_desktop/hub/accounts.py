@@ -70,10 +70,12 @@ def add_user(db: HubDb, name: str, role: str, days: float = 365, replace: bool =
     return token
 
 
-def disable_user(db: HubDb, name: str) -> None:
+def set_disabled(db: HubDb, name: str, disabled: bool = True) -> None:
+    """Stop (or allow again) an account's token: an inspector who left, a laptop that was lost. A running hub
+    refuses the token within ``Authenticator.TTL`` seconds; enabling again restores the same token."""
     with db.write() as c:
-        if c.x("UPDATE users SET disabled = 1 WHERE name = ?", (name,)) == 0:
-            raise InputError(f"no user {name}")
+        if c.x("UPDATE users SET disabled = ? WHERE name = ?", (1 if disabled else 0, name)) == 0:
+            raise InputError(f"no user {name!r} on this hub (see `qcity hub users`)")
 
 
 def list_users(db: HubDb) -> list[dict[str, object]]:
