@@ -4,7 +4,8 @@
 Real processes: a second ``qcity hub serve`` is refused in one line while the first keeps serving;
 a hub killed with -9 frees its folder at once; commands run beside a serving hub never clear the
 photo files it is writing, while a hub that starts clears those a dead process left; a disabled
-account's token is refused by the running hub within seconds, and works again once enabled.
+account's token is refused by the running hub within seconds, and works again once enabled; a laptop
+handed over is released and enrolls to its new inspector.
 """
 
 from __future__ import annotations
@@ -142,5 +143,44 @@ def test_a_disabled_account_is_refused_by_the_running_hub_and_enabled_again(tmp_
         nobody = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "disable-user", "nobody", "--data",
                                  str(hub.data)], env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert nobody.returncode == 2 and len(nobody.stderr.strip().splitlines()) == 1 and "no user" in nobody.stderr
+    finally:
+        hub.stop()
+
+
+def test_a_laptop_handed_over_is_released_and_enrolls_to_its_new_inspector(tmp_path: Path) -> None:
+    import json
+
+    from qcity_desktop.demo import seed_demo
+    from qcity_desktop.store import open_store
+    from qcity_desktop.sync.client import HubRefused
+    from qcity_desktop.sync.engine import sync
+
+    hub = HubProcess(tmp_path / "hub").start()
+
+    def qcity(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", *args, "--data", str(hub.data)],
+                              env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    try:
+        ann, bob = hub.add_user("ann", "inspector"), hub.add_user("bob", "inspector")
+        laptop = open_store(tmp_path / "laptop.db")
+        seed_demo(laptop)
+        sync(laptop, hub.url, ann)
+        with pytest.raises(HubRefused) as taken:
+            sync(laptop, hub.url, bob)
+        assert taken.value.code == "device_taken"
+
+        listed = json.loads(qcity("devices", "--json").stdout)
+        assert [(d["device_id"], d["user"]) for d in listed] == [(laptop.device_id, "ann")] and listed[0]["last_seen"]
+        released = qcity("release-device", laptop.device_id)
+        assert released.returncode == 0 and "ann" in released.stdout, released.stderr
+
+        sid, _ = laptop.subjects.add("elevator", {"name": "交接后登记的电梯", "address": "咸安区"})
+        result = sync(laptop, hub.url, bob)          # the running hub takes the new owner at once
+        assert result.pushed >= 1 and ("subjects", sid) in hub.rows()
+        assert [d["user"] for d in json.loads(qcity("devices", "--json").stdout)] == ["bob"]
+
+        unknown = qcity("release-device", "no-such-device")
+        assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1 and "no device" in unknown.stderr
     finally:
         hub.stop()

@@ -1,12 +1,16 @@
-"""``qcity hub serve|add-user|disable-user|enable-user|users|bundle-export|backup``: run the bureau's hub,
-manage its accounts, carry its changes offline, back it up while it serves."""
+"""``qcity hub serve|add-user|disable-user|enable-user|users|devices|release-device|bundle-export|backup``:
+run the bureau's hub, manage its accounts and devices, carry its changes offline, back it up while it serves."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from qcity_desktop.cli.context import wants_json
 from qcity_desktop.cli.output import print_json, print_table
+
+T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -41,6 +45,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         d.add_argument("name")
         data_options(d)
         d.set_defaults(handler=cmd_set_disabled, disabled=flag)
+
+    v = sub.add_parser("devices", parents=[common], help="list enrolled devices, the longest silent first")
+    data_options(v)
+    v.set_defaults(handler=cmd_devices)
+
+    r = sub.add_parser("release-device", parents=[common],
+                       help="unbind a device from its inspector (a laptop handed over); its next sync enrolls it anew")
+    r.add_argument("device_id", metavar="ID")
+    data_options(r)
+    r.set_defaults(handler=cmd_release_device)
 
     u = sub.add_parser("users", parents=[common], help="list accounts")
     data_options(u)
@@ -84,12 +98,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - HubDb is imported lazily
+def _with_db(args: argparse.Namespace, work: Callable[[Any], T]) -> T:
+    """``work(db)`` on the hub database of ``--data``/``--database-url``, closed afterwards."""
     from pathlib import Path
 
     from qcity_desktop.hub.db import HubDb
 
-    return HubDb(Path(args.data), args.database_url)
+    db = HubDb(Path(args.data), args.database_url)
+    try:
+        return work(db)
+    finally:
+        db.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -101,11 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_add_user(args: argparse.Namespace) -> int:
     from qcity_desktop.hub.accounts import add_user
 
-    db = _open(args)
-    try:
-        token = add_user(db, args.name, args.role, days=args.days, replace=args.replace)
-    finally:
-        db.close()
+    token = _with_db(args, lambda db: add_user(db, args.name, args.role, days=args.days, replace=args.replace))
     if wants_json(args):
         print_json({"user": args.name, "role": args.role, "token": token})
     else:
@@ -117,11 +132,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
 def cmd_set_disabled(args: argparse.Namespace) -> int:
     from qcity_desktop.hub.accounts import Authenticator, set_disabled
 
-    db = _open(args)
-    try:
-        set_disabled(db, args.name, args.disabled)
-    finally:
-        db.close()
+    _with_db(args, lambda db: set_disabled(db, args.name, args.disabled))
     if wants_json(args):
         print_json({"user": args.name, "disabled": args.disabled})
     elif args.disabled:
@@ -132,14 +143,33 @@ def cmd_set_disabled(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.accounts import list_devices
+
+    devices = _with_db(args, list_devices)
+    if wants_json(args):
+        print_json(devices)
+    else:
+        print_table(devices, ["device_id", "user", "code", "first_seen", "last_seen"])
+    return 0
+
+
+def cmd_release_device(args: argparse.Namespace) -> int:
+    from qcity_desktop.hub.accounts import release_device
+
+    was = _with_db(args, lambda db: release_device(db, args.device_id))
+    if wants_json(args):
+        print_json({"device_id": args.device_id, "released_from": was})
+    else:
+        print(f"设备 {args.device_id} 已从 {was} 名下解除 / released from {was}: its next sync enrolls it to whoever "
+              "signs in there")
+    return 0
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from qcity_desktop.hub.accounts import list_users
 
-    db = _open(args)
-    try:
-        users = list_users(db)
-    finally:
-        db.close()
+    users = _with_db(args, list_users)
     if wants_json(args):
         print_json(users)
     else:

@@ -84,6 +84,25 @@ def list_users(db: HubDb) -> list[dict[str, object]]:
     return [{"name": r[0], "role": r[1], "created_at": r[2], "expires_at": r[3], "disabled": bool(r[4])} for r in rows]
 
 
+def list_devices(db: HubDb) -> list[dict[str, object]]:
+    """Enrolled devices, the longest silent first: a laptop that has not synced for weeks is the one to ask about."""
+    with db.read() as c:
+        rows = c.q("SELECT device_id, user_name, device_code, first_seen, last_seen FROM devices ORDER BY last_seen, "
+                   "device_id")
+    return [{"device_id": r[0], "user": r[1], "code": r[2], "first_seen": r[3], "last_seen": r[4]} for r in rows]
+
+
+def release_device(db: HubDb, device_id: str) -> str:
+    """Unbind a device from its inspector (a laptop handed over): its next sync enrolls it to whoever signs in
+    there. What was pushed from it stays its first inspector's. Returns that inspector's name."""
+    with db.write() as c:
+        row = c.one("SELECT user_name FROM devices WHERE device_id = ?", (device_id,))
+        if row is None:
+            raise InputError(f"no device {device_id!r} on this hub (see `qcity hub devices`)")
+        c.x("DELETE FROM devices WHERE device_id = ?", (device_id,))
+    return str(row[0])
+
+
 class Authenticator:
     """Token → user, with a short cache so a busy hub does not query the users table per request."""
 
