@@ -6,11 +6,14 @@ restarted the hub too — uploads stuck for no visible reason, the failure ODK u
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
 import pytest
-from test_sync_support import HubProcess, device_rows, pg_cluster, same_rows
+from test_sync_support import ROOT, HubProcess, device_rows, env, free_port, pg_cluster, same_rows
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -21,9 +24,12 @@ from qcity_desktop.sync.engine import sync
 pytestmark = pytest.mark.postgres
 
 
-def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(tmp_path: Path) -> None:
+def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCITY_HUB_LOCK_RECHECK", "0.2")     # the hub re-takes its database lock quickly
     cluster = pg_cluster()
-    hub = HubProcess(tmp_path / "hub", cluster.new_database()).start()
+    url = cluster.new_database()
+    hub = HubProcess(tmp_path / "hub", url).start()
     try:
         token = hub.add_user("ann", "inspector")
         device = open_store(tmp_path / "device.db")
@@ -50,5 +56,13 @@ def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
         assert result.pushed == pending
         assert same_rows(device_rows(device), hub.rows()) == []
         assert "Traceback" not in hub.log.read_text(errors="replace")
+
+        # The database lock lived on a connection the restart cut: the hub has taken it again, so a second
+        # hub (another folder, the same database) is still refused.
+        time.sleep(1)
+        second = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "serve", "--data",
+                                 str(tmp_path / "other"), "--port", str(free_port()), "--database-url", url],
+                                env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 3 and "already serving this PostgreSQL database" in second.stderr, second.stderr
     finally:
         hub.stop()

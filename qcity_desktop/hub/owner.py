@@ -15,7 +15,9 @@ their own before they are renamed into place.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,15 @@ except ImportError:   # pragma: no cover - the hub is served from Linux; elsewhe
     fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE = "hub.lock"
+_log = logging.getLogger("qcity.hub")
+
+
+def _recheck_seconds() -> float:
+    """How often the serving hub checks it still holds its PostgreSQL database (QCITY_HUB_LOCK_RECHECK, tests)."""
+    try:
+        return max(0.1, float(os.environ.get("QCITY_HUB_LOCK_RECHECK", "10")))
+    except ValueError:
+        return 10.0
 _SERVE_KEY = 0x51C18   # the serving hub's session lock (the write lock is 0x51C17, per transaction)
 
 
@@ -37,6 +48,8 @@ class ServeLock:
         self.data_dir = Path(data_dir)
         self._fd: int | None = None
         self._pg: Any = None
+        self._url = ""
+        self._stop: threading.Event | None = None
 
     def hold_folder(self) -> None:
         """Take the data folder, or say which process has it."""
@@ -71,8 +84,45 @@ class ServeLock:
             raise EnvironmentProblem("another hub is already serving this PostgreSQL database (its photos are in "
                                      "that hub's --data folder); run one hub per database")
         self._pg = conn
+        self._url = database_url
+        self._stop = threading.Event()
+        threading.Thread(target=self._keep_database, name="qcity-hub-serve-lock", daemon=True).start()
+
+    def _keep_database(self) -> None:
+        """Take the database lock again after the server restarted (the lock lived on the lost connection)."""
+        import psycopg
+
+        while not self._stop.wait(_recheck_seconds()):
+            if self._alive(self._pg):
+                continue
+            try:
+                fresh = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
+            except psycopg.Error:
+                continue                     # still down: the hub answers 503 meanwhile (db.py)
+            if fresh.execute("SELECT pg_try_advisory_lock(%s)", (_SERVE_KEY,)).fetchone()[0]:
+                self._pg = fresh
+                _log.warning("the PostgreSQL database came back; this hub holds it again")
+            else:
+                fresh.close()
+                _log.error("another hub took this PostgreSQL database while it was restarting: two hubs now serve "
+                           "it, and photos go to two folders — stop one of them")
+
+    @staticmethod
+    def _alive(conn: Any) -> bool:
+        """Whether the lock's connection still works (an idle connection learns of a restart only when used)."""
+        import psycopg
+
+        if conn is None or conn.closed or conn.broken:
+            return False
+        try:
+            conn.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
 
     def release(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
         if self._pg is not None:
             self._pg.close()
             self._pg = None
