@@ -64,7 +64,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 class _ProgressLine:
     """One line on a terminal's stderr, redrawn at most five times a second: a first sync over a slow link
-    takes minutes, and a silent terminal looks hung. Nothing is written where stderr is a file or a pipe."""
+    takes minutes, and a silent terminal looks hung. Nothing is written where stderr is a file or a pipe.
+    Old text is blanked with spaces (not an escape code a Windows console would print as is), counting
+    Chinese characters as two columns."""
 
     LABELS = {"push": "上传更改 sending changes", "upload": "上传更改和照片 sending changes and photos",
               "pull": "下载更改 receiving changes",
@@ -72,7 +74,7 @@ class _ProgressLine:
 
     def __init__(self) -> None:
         self.last = 0.0
-        self.shown = False
+        self.width = 0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -81,14 +83,25 @@ class _ProgressLine:
         self.last = now
         share = f" ({done * 100 // total}%)" if total else ""
         figures = f"{done / 1024:.1f}/{total / 1024:.1f} MB" if phase == "upload" else f"{done}/{total}"   # KiB
-        sys.stderr.write(f"\r{self.LABELS.get(phase, phase)} {figures}{share}\033[K")
+        self._draw(f"{self.LABELS.get(phase, phase)} {figures}{share}")
+
+    def _draw(self, text: str) -> None:
+        width = _columns(text)
+        sys.stderr.write("\r" + text + " " * max(0, self.width - width))
         sys.stderr.flush()
-        self.shown = True
+        self.width = width
 
     def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
+            self.width = 0
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _progress_line() -> _ProgressLine | None:
