@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(action("new", lambda: self.new_inspection(None), QKeySequence.StandardKey.New))
         self.file_menu.addAction(action("find", self.focus_search, QKeySequence.StandardKey.Find))
+        self.file_menu.addAction(action("sync_now", self.sync_now, "Ctrl+Shift+Y"))
         self.file_menu.addSeparator()
         self.file_menu.addAction(action("quit", self.close, QKeySequence.StandardKey.Quit))
         self.go_menu = self.menuBar().addMenu("")
@@ -312,9 +313,16 @@ class MainWindow(QMainWindow):
                 retranslate()
 
     # -- help -----------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        """Back in the office: one key sends the day's work (the Sync page shows how it goes)."""
+        self.show_page("sync")
+        page = self.page("sync")
+        if hasattr(page, "sync_now"):
+            page.sync_now()
+
     def shortcuts_text(self) -> str:
         lines = [self.tr("Ctrl+1 … Ctrl+6: Today, Subjects, Inspections, Scales, Sync, Settings"),
-                 self.tr("Ctrl+N: new inspection"), self.tr("Ctrl+F: search"),
+                 self.tr("Ctrl+N: new inspection"), self.tr("Ctrl+F: search"), self.tr("Ctrl+Shift+Y: sync now"),
                  self.tr("Enter or double-click: open the selected inspection"), self.tr("F5: refresh")]
         return "\n".join(lines)
 
@@ -339,6 +347,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self._actions["new"].setText(self.tr("&New inspection…"))
         self._actions["find"].setText(self.tr("&Search"))
+        self._actions["sync_now"].setText(self.tr("S&ync now"))
         self._actions["quit"].setText(self.tr("&Quit"))
         self._actions["shortcuts"].setText(self.tr("Keyboard shortcuts"))
         self._actions["about"].setText(self.tr("About"))

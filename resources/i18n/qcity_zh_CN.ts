@@ -416,6 +416,10 @@
         <translation>Ctrl+F：搜索</translation>
     </message>
     <message>
+        <source>Ctrl+Shift+Y: sync now</source>
+        <translation>Ctrl+Shift+Y：立即同步</translation>
+    </message>
+    <message>
         <source>Enter or double-click: open the selected inspection</source>
         <translation>回车或双击：打开选中的检查</translation>
     </message>
@@ -484,6 +488,10 @@ Database: {0}</source>
     <message>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;ync now</source>
+        <translation>立即同步(&amp;Y)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>

@@ -282,3 +282,39 @@ def test_a_due_reinspection_starts_a_reinspection_linked_to_the_failed_inspectio
         dialog.start()
     row = open_store(demo_db).inspections.row(created.args[0])
     assert row["reinspection_of"] == original["id"] and row["subject_id"] == original["subject_id"]
+
+
+def test_ctrl_shift_y_syncs_from_any_page(qtbot, demo_db, tmp_path):
+    """Back at the office with the day's work: one key shows the Sync page and sends everything."""
+    from PySide6.QtWidgets import QApplication
+
+    from qcity_desktop.sync.credentials import save_token
+    from tests.test_sync_support import HubProcess
+    from ui.i18n import install_language, remove_language
+
+    hub = HubProcess(tmp_path / "hub").start()
+    install_language("zh_CN")
+    worker = DbWorker(str(demo_db))
+    ctx = AppContext(str(demo_db), Settings(inspector_name="张伟", hub_url=hub.url), worker)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    try:
+        save_token(hub.url, hub.add_user("ann", "inspector"))
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+        assert "立即同步" in win._actions["sync_now"].text() and "Ctrl+Shift+Y" in win.shortcuts_text()
+        qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)      # somewhere else first
+        qtbot.keyClick(win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        page = win.page("sync")
+        assert win.current_page_name() == "sync"
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "ok", page.state_label.text()
+        assert page.last_result["pushed"] > 1000
+        QApplication.processEvents()
+    finally:
+        win.close()
+        ctx.close_workers()
+        remove_language()
+        hub.stop()
