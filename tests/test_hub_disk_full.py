@@ -8,7 +8,6 @@ the same rows and photos on both sides, each stored once.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import tempfile
 import uuid
@@ -20,6 +19,7 @@ import pytest
 from test_sync_support import (
     MB,
     HubProcess,
+    demo_with_photos,
     device_blob_hashes,
     device_rows,
     fill_disk,
@@ -53,12 +53,7 @@ def test_photos_that_do_not_fit_stop_the_sync_with_one_line_and_the_next_sync_co
     hub = HubProcess(small_disk / "hub").start()
     try:
         token = hub.add_user("ann", "inspector")
-        device = open_store(tmp_path / "device.db")
-        seed_demo(device)
-        iid = device.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
-        rnd = random.Random(7)
-        for n in range(10):
-            device.attachments.add(iid, rnd.randbytes(3 * MB), "image/jpeg", filename=f"现场{n}.jpg")
+        device = demo_with_photos(tmp_path / "device.db", 10, 3 * MB, seed=7)
         filler = fill_disk(small_disk, 12 * MB)        # room for three or so of the ten photos
 
         with pytest.raises(HubFull) as caught:

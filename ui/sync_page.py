@@ -207,9 +207,8 @@ class SyncPage(QWidget):
         return True
 
     def _run_sync(self, hub: str, typed_token: str, automatic: bool) -> None:
-        from qcity_desktop.errors import QCityError
         from qcity_desktop.store import open_store
-        from qcity_desktop.sync.client import HubClient, HubFull, HubRefused, HubUnreachable
+        from qcity_desktop.sync.client import HubClient, HubFull, HubUnreachable
         from qcity_desktop.sync.credentials import load_token, save_token
         from qcity_desktop.sync.engine import Cancelled, Syncer
 
@@ -235,16 +234,8 @@ class SyncPage(QWidget):
             self.bridge.failed.emit("error", t("hub_full"))
         except Cancelled:
             self.bridge.failed.emit("cancelled", t("cancelled"))
-        except HubRefused as err:   # worded here; the core's own words go to the log
-            log.warning("sync refused: %s", err)
-            key = f"refused_{err.code}"
-            self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
-        except QCityError as err:
-            log.warning("sync stopped: %s", err)
-            self.bridge.failed.emit("error", _worded(err))
-        except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
-            log.exception("sync failed")
-            self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
+        except Exception as err:  # noqa: BLE001 - worded on the page, logged; the page stays usable
+            self._fail("sync", err)
         finally:
             if store is not None:
                 store.close()
@@ -288,8 +279,6 @@ class SyncPage(QWidget):
     def _bundle_work(self, work: Any) -> bool:
         if self._busy:
             return False
-        from qcity_desktop.errors import QCityError
-        from qcity_desktop.sync.bundle import BundleError
         from ui.sync_bundles import token_for
 
         typed, hub = self.token_edit.text(), self.hub_url()
@@ -301,16 +290,8 @@ class SyncPage(QWidget):
         def run() -> None:
             try:
                 self.bridge.bundled.emit(work(token_for(typed, hub)))
-            except BundleError as err:   # worded here; the core's own words go to the log
-                log.warning("bundle refused: %s", err)
-                key = f"bundle_{err.code}"
-                self.bridge.failed.emit("error", t(key, **err.info) if key in TEXTS else t("error_fmt", err))
-            except QCityError as err:
-                log.warning("bundle stopped: %s", err)
-                self.bridge.failed.emit("error", _worded(err))
-            except Exception as err:  # noqa: BLE001 - shown, logged; the page stays usable
-                log.exception("bundle failed")
-                self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
+            except Exception as err:  # noqa: BLE001 - worded on the page, logged; the page stays usable
+                self._fail("bundle", err)
         self._spawn(run)
         return True
 
@@ -339,6 +320,17 @@ class SyncPage(QWidget):
             self.bridge.status.emit(_read_status(self.store_path, hub))
         hub = self.hub_url()
         self._spawn(work)
+
+    def _fail(self, what: str, err: Exception) -> None:
+        """A failed sync or bundle, on its worker thread: the user's words on the page, the core's in the log."""
+        from qcity_desktop.errors import QCityError
+
+        if isinstance(err, QCityError):
+            log.warning("%s stopped: %s", what, err)
+            self.bridge.failed.emit("error", _worded(err))
+        else:   # a bug: its traceback goes to the log
+            log.exception("%s failed", what)
+            self.bridge.failed.emit("error", t("error_fmt", f"{type(err).__name__}: {err}"))
 
     # -- back on the GUI thread ------------------------------------------------------------------
     def _set_state(self, state: str, text: str) -> None:
@@ -437,9 +429,20 @@ def _local_time(iso: str) -> str:
 
 
 def _worded(err: Exception) -> str:
-    """A failure in the user's language: this computer's own trouble (disk full, database in use) by its
-    kind, anything else as the core's line inside the page's frame."""
+    """A failure in the user's language, by its kind: a refusal by the hub (``code``), a bundle refused
+    (``code``), this computer's own trouble (disk full, database in use); anything else as the core's
+    line inside the page's frame."""
     from qcity_desktop.errors import EnvironmentProblem
+    from qcity_desktop.sync.bundle import BundleError
+    from qcity_desktop.sync.client import HubRefused
 
-    key = f"device_{err.kind}" if isinstance(err, EnvironmentProblem) else ""
-    return t(key) if key in TEXTS else t("error_fmt", err)
+    info: dict[str, Any] = getattr(err, "info", {})
+    if isinstance(err, HubRefused):
+        key = f"refused_{err.code}"
+    elif isinstance(err, BundleError):
+        key = f"bundle_{err.code}"
+    elif isinstance(err, EnvironmentProblem):
+        key = f"device_{err.kind}"
+    else:
+        key = ""
+    return t(key, **info) if key in TEXTS else t("error_fmt", err)

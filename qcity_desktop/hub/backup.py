@@ -16,17 +16,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from qcity_desktop.errors import EnvironmentProblem, InputError
 from qcity_desktop.hub.blobs import blob_path, file_sha256, fsync_dir
 
-Progress = Callable[[str, int, int], None]
 
-
-def backup_hub(data_dir: Path, dest: Path, progress: Progress | None = None, verify: bool = False) -> dict[str, Any]:
+def backup_hub(data_dir: Path, dest: Path, verify: bool = False) -> dict[str, Any]:
     """Copy the hub in ``data_dir`` to the new folder ``dest``; what was copied and how."""
     data_dir, dest = Path(data_dir), Path(dest)
     source_db = data_dir / "hub.db"
@@ -35,7 +32,6 @@ def backup_hub(data_dir: Path, dest: Path, progress: Progress | None = None, ver
                          "and copy the folder's blobs/")
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise InputError(f"{dest} already exists and is not an empty folder; give a new folder for the backup")
-    report = progress or (lambda phase, done, total: None)
     dest.mkdir(parents=True, exist_ok=True)
     part = dest / "hub.db.part"
     try:
@@ -44,16 +40,14 @@ def backup_hub(data_dir: Path, dest: Path, progress: Progress | None = None, ver
         try:
             # In one step: a step-wise backup starts over whenever the serving hub commits, and a busy hub
             # commits every few milliseconds. One step reads one snapshot and does not hold the hub's writer up.
-            report("database", 0, 1)
             src.backup(dst, pages=-1)
-            report("database", 1, 1)
             blobs = dst.execute("SELECT sha256, size FROM blobs ORDER BY sha256").fetchall()
             rows = dst.execute("SELECT count(*) FROM rows").fetchone()[0]
         finally:
             src.close()
             dst.close()
         part.replace(dest / "hub.db")
-        copied = _copy_photos(data_dir, dest, blobs, report, verify)
+        copied = _copy_photos(data_dir, dest, blobs, verify)
     except sqlite3.Error as err:
         part.unlink(missing_ok=True)
         raise EnvironmentProblem(f"cannot back up {source_db}: {err}") from None
@@ -65,11 +59,10 @@ def backup_hub(data_dir: Path, dest: Path, progress: Progress | None = None, ver
             **copied}
 
 
-def _copy_photos(data_dir: Path, dest: Path, blobs: list[tuple[str, int]], report: Progress,
-                 verify: bool) -> dict[str, int]:
+def _copy_photos(data_dir: Path, dest: Path, blobs: list[tuple[str, int]], verify: bool) -> dict[str, int]:
     linked = copied = 0
     made: set[Path] = set()
-    for n, (sha, size) in enumerate(blobs, start=1):
+    for sha, size in blobs:
         src, dst = blob_path(data_dir / "blobs", sha), blob_path(dest / "blobs", sha)
         if dst.parent not in made:
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +86,6 @@ def _copy_photos(data_dir: Path, dest: Path, blobs: list[tuple[str, int]], repor
         if verify and file_sha256(dst) != sha:
             raise EnvironmentProblem(f"photo {sha[:12]}… in the hub does not match its name ({src}); the hub's "
                                      "folder is damaged")
-        report("photos", n, len(blobs))
     for folder in made:
         fsync_dir(folder)
     return {"linked": linked, "copied": copied}
