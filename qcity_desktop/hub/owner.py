@@ -32,13 +32,26 @@ LOCK_FILE = "hub.lock"
 _log = logging.getLogger("qcity.hub")
 
 
+_SERVE_KEY = 0x51C18   # the serving hub's session lock (the write lock is 0x51C17, per transaction)
+
+
+def _try_lock(url: str) -> Any:
+    """A connection holding the serving hub's lock on the database, or None if another hub holds it."""
+    import psycopg
+
+    conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    if conn.execute("SELECT pg_try_advisory_lock(%s)", (_SERVE_KEY,)).fetchone()[0]:
+        return conn
+    conn.close()
+    return None
+
+
 def _recheck_seconds() -> float:
     """How often the serving hub checks it still holds its PostgreSQL database (QCITY_HUB_LOCK_RECHECK, tests)."""
     try:
         return max(0.1, float(os.environ.get("QCITY_HUB_LOCK_RECHECK", "10")))
     except ValueError:
         return 10.0
-_SERVE_KEY = 0x51C18   # the serving hub's session lock (the write lock is 0x51C17, per transaction)
 
 
 class ServeLock:
@@ -76,11 +89,10 @@ class ServeLock:
         import psycopg
 
         try:
-            conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
+            conn = _try_lock(database_url)
         except psycopg.Error as err:
             raise EnvironmentProblem(f"cannot connect to PostgreSQL: {str(err).strip().splitlines()[0]}") from None
-        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (_SERVE_KEY,)).fetchone()[0]:
-            conn.close()
+        if conn is None:
             raise EnvironmentProblem("another hub is already serving this PostgreSQL database (its photos are in "
                                      "that hub's --data folder); run one hub per database")
         self._pg = conn
@@ -92,18 +104,20 @@ class ServeLock:
         """Take the database lock again after the server restarted (the lock lived on the lost connection)."""
         import psycopg
 
+        assert self._stop is not None
+        warned = False
         while not self._stop.wait(_recheck_seconds()):
             if self._alive(self._pg):
                 continue
             try:
-                fresh = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
+                fresh = _try_lock(self._url)
             except psycopg.Error:
                 continue                     # still down: the hub answers 503 meanwhile (db.py)
-            if fresh.execute("SELECT pg_try_advisory_lock(%s)", (_SERVE_KEY,)).fetchone()[0]:
-                self._pg = fresh
+            if fresh is not None:
+                self._pg, warned = fresh, False
                 _log.warning("the PostgreSQL database came back; this hub holds it again")
-            else:
-                fresh.close()
+            elif not warned:
+                warned = True
                 _log.error("another hub took this PostgreSQL database while it was restarting: two hubs now serve "
                            "it, and photos go to two folders — stop one of them")
 
