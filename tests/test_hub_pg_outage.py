@@ -66,3 +66,56 @@ def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
         assert second.returncode == 3 and "already serving this PostgreSQL database" in second.stderr, second.stderr
     finally:
         hub.stop()
+
+
+def test_a_hub_that_lost_its_database_to_another_hub_during_a_restart_stores_nothing_until_that_one_stops(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The moment between the server's return and the first hub's next request: a second hub can start.
+
+    Then two hubs would serve one database with photos in two folders. The first hub must notice
+    before it stores anything (503, the device keeps its change) and carry on once the other stops.
+    """
+    monkeypatch.setenv("QCITY_HUB_LOCK_RECHECK", "600")     # the idle check must not help: requests alone
+    cluster = pg_cluster()
+    url = cluster.new_database()
+    first = HubProcess(tmp_path / "hub", url).start()
+    second = HubProcess(tmp_path / "other", url)
+    try:
+        token = first.add_user("ann", "inspector")
+        device = open_store(tmp_path / "device.db")
+        seed_demo(device)
+        sync(device, first.url, token)
+        device.subjects.add("elevator", {"name": "温泉路新装电梯", "address": "咸安区温泉路 8 号"})
+        pending = SyncState(device).pending()["rows"]
+        before = first.rows()
+
+        cluster.stop_server()
+        cluster.start_server()
+        second.start()                                    # takes the database: the first hub has not used it yet
+
+        auth = {"Authorization": f"Bearer {token}"}
+        details = []
+        for _ in range(4):   # the first may fail on a connection the restart cut; then the lock is checked
+            reply = httpx.post(f"{first.url}/v1/push", json={"device_id": device.device_id, "changes": []},
+                               headers=auth, timeout=30)
+            assert reply.status_code == 503, reply.text
+            details.append(reply.json()["detail"])
+        assert "another hub took over" in details[-1] and "\n" not in details[-1], details
+        with pytest.raises(HubUnreachable):
+            sync(device, first.url, token)
+        assert SyncState(device).pending()["rows"] == pending
+        assert first.rows() == before                     # nothing of the device's change stored by either
+        assert "another hub took this PostgreSQL database" in first.log.read_text(errors="replace")
+
+        second.stop()
+        result = sync(device, first.url, token)           # the first hub takes its database back by itself
+        assert result.pushed == pending
+        assert same_rows(device_rows(device), first.rows()) == []
+        third = subprocess.run([sys.executable, "-m", "qcity_desktop", "hub", "serve", "--data",
+                                str(tmp_path / "third"), "--port", str(free_port()), "--database-url", url],
+                               env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert third.returncode == 3 and "already serving this PostgreSQL database" in third.stderr, third.stderr
+        assert "Traceback" not in first.log.read_text(errors="replace")
+    finally:
+        second.stop()
+        first.stop()

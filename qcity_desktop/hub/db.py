@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,9 +56,10 @@ CREATE INDEX IF NOT EXISTS conflicts_at ON conflicts(at);
 class Conn:
     """A connection with ``?`` placeholders on both backends."""
 
-    def __init__(self, raw: Any, pg: bool) -> None:
+    def __init__(self, raw: Any, pg: bool, gen: int = 0) -> None:
         self.raw = raw
         self.pg = pg
+        self.gen = gen      # HubDb._gen when made: an older one predates a database restart
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.pg else sql
@@ -96,6 +97,11 @@ class HubDb:
         self._write_lock = threading.Lock()
         self._all: list[Any] = []
         self._all_lock = threading.Lock()
+        # ``qcity hub serve`` on PostgreSQL: called before each use of the database (True on a new
+        # connection) and raises HubDbUnavailable while this hub does not hold it (owner.py).
+        self.guard: Callable[[bool], int] | None = None
+        self._retaken = 0   # the guard's count of serve-lock re-takes last seen
+        self._gen = 0       # bumped when the PostgreSQL server went away: every thread reconnects
         if not self.pg:
             self.path = self.data_dir / "hub.db"
         # The change sequence is the table's own key (SQLite's rowid): rows are appended in
@@ -166,11 +172,21 @@ class HubDb:
 
     def _conn(self) -> Conn:
         conn = getattr(self._local, "conn", None)
-        if conn is not None and self.pg and (conn.raw.closed or conn.raw.broken):
+        if conn is not None and self.pg and (conn.raw.closed or conn.raw.broken or conn.gen != self._gen):
             self._drop(conn)       # the server restarted since: connect again
             conn = None
-        if conn is None:
-            conn = Conn(self._connect(), self.pg)
+        fresh = conn is None
+        if fresh:
+            conn = Conn(self._connect(), self.pg, self._gen)
+            self._local.conn = conn
+        retaken = self._retaken if self.guard is None else self.guard(fresh)
+        if retaken != self._retaken:
+            # The serve lock was taken again: the server restarted, and this thread's connection
+            # (like every other thread's, made before) is dead even if it does not know yet.
+            self._retaken = retaken
+            self._gen += 1
+            self._drop(conn)
+            conn = Conn(self._connect(), self.pg, self._gen)
             self._local.conn = conn
         return conn
 
@@ -188,6 +204,7 @@ class HubDb:
     def _lost(self, c: Conn, err: BaseException) -> None:
         """Raise HubDbUnavailable if ``err`` came with the loss of the PostgreSQL connection (dropped here)."""
         if self.pg and (c.raw.closed or c.raw.broken) and not disk_full(err):
+            self._gen += 1     # the other threads' connections went with the server: none is used again
             self._drop(c)
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise HubDbUnavailable(f"the hub's database is not reachable ({first}); nothing of this request was "

@@ -7,7 +7,9 @@ was uploaded to the other. Both look like lost attachments to an inspector, so n
 
 The folder is held with an advisory file lock (``DATA/hub.lock``, released by the kernel however
 the process ends, ``kill -9`` included) and the database with a PostgreSQL session advisory lock
-on a connection kept for the hub's lifetime. Other commands that open the data folder
+on a connection kept for the hub's lifetime. A PostgreSQL restart cuts that connection: the hub
+takes the lock again before it next uses the database (``ServeLock.guard``), and if another hub
+took it first, this one answers 503 and stores nothing until that one stops. Other commands that open the data folder
 (``qcity hub add-user``, ``bundle-export``, ``bundle import --data``) stay allowed beside a
 running hub: the databases serialise their writes, and photo files are written under names of
 their own before they are renamed into place.
@@ -18,10 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from qcity_desktop.errors import EnvironmentProblem
+from qcity_desktop.hub.errors import HubDbUnavailable
 
 try:
     import fcntl
@@ -47,11 +51,14 @@ def _try_lock(url: str) -> Any:
 
 
 def _recheck_seconds() -> float:
-    """How often the serving hub checks it still holds its PostgreSQL database (QCITY_HUB_LOCK_RECHECK, tests)."""
+    """How often an idle serving hub checks it still holds its PostgreSQL database (QCITY_HUB_LOCK_RECHECK)."""
     try:
-        return max(0.1, float(os.environ.get("QCITY_HUB_LOCK_RECHECK", "10")))
+        return max(0.1, float(os.environ.get("QCITY_HUB_LOCK_RECHECK", "2")))
     except ValueError:
-        return 10.0
+        return 2.0
+
+
+_RETRY_SECONDS = 0.5   # while the lock is lost, requests try to take it again at most this often
 
 
 class ServeLock:
@@ -63,6 +70,12 @@ class ServeLock:
         self._pg: Any = None
         self._url = ""
         self._stop: threading.Event | None = None
+        self._held = False
+        self._guard_lock = threading.Lock()
+        self._tried = 0.0
+        self._refusal: HubDbUnavailable | None = None
+        self._warned = False
+        self.retaken = 0
 
     def hold_folder(self) -> None:
         """Take the data folder, or say which process has it."""
@@ -95,31 +108,73 @@ class ServeLock:
         if conn is None:
             raise EnvironmentProblem("another hub is already serving this PostgreSQL database (its photos are in "
                                      "that hub's --data folder); run one hub per database")
-        self._pg = conn
-        self._url = database_url
+        self._pg, self._url, self._held = conn, database_url, True
         self._stop = threading.Event()
         threading.Thread(target=self._keep_database, name="qcity-hub-serve-lock", daemon=True).start()
 
-    def _keep_database(self) -> None:
-        """Take the database lock again after the server restarted (the lock lived on the lost connection)."""
+    def guard(self, fresh: bool = False) -> int:
+        """Before the hub uses its PostgreSQL database: it must still hold it, or the request gets a 503.
+
+        The lock lives on a connection, so a server restart takes it away. The hub's own
+        connections come back first (``fresh``: checked then), so a hub that lost the lock takes it
+        again before it writes, and one whose database another hub took meanwhile writes nothing
+        (its photos would land in the wrong folder) until that hub stops. Returns how many times
+        the lock was taken again: when that grows, the server restarted, and every connection made
+        before is dead too.
+        """
+        if self._url == "" or (self._held and not fresh):
+            return self.retaken
+        with self._guard_lock:
+            if not (self._held and self._alive(self._pg)):
+                self._held = False
+                self._retake(force=fresh)     # a connection was just made: the server is back, try now
+            return self.retaken
+
+    def _retake(self, force: bool) -> None:
+        """Take the database lock again (called with ``_guard_lock``); HubDbUnavailable if it cannot be had.
+
+        Unless ``force``, a refusal less than ``_RETRY_SECONDS`` old is repeated without asking the
+        server again, so a busy hub that lost its lock does not open a connection per request.
+        """
         import psycopg
 
+        now = time.monotonic()
+        if not force and self._refusal is not None and now - self._tried < _RETRY_SECONDS:
+            raise self._refusal
+        self._tried = now
+        try:
+            fresh = _try_lock(self._url)
+        except psycopg.Error as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            self._refusal = HubDbUnavailable(f"the hub's database is not reachable ({first}); nothing of this "
+                                             "request was stored — try again shortly")
+            raise self._refusal from None
+        if fresh is None:
+            if not self._warned:
+                self._warned = True
+                _log.error("another hub took this PostgreSQL database while it was restarting; this hub stores "
+                           "nothing until that hub stops (photos would go to two folders) — stop one of them")
+            self._refusal = HubDbUnavailable("another hub took over this hub's database while it restarted; nothing "
+                                             "of this request was stored — the bureau must stop one of the two hubs")
+            raise self._refusal
+        old, self._pg, self._held, self._refusal, self._warned = self._pg, fresh, True, None, False
+        self.retaken += 1
+        if old is not None:
+            old.close()
+        _log.warning("the PostgreSQL database came back; this hub holds it again")
+
+    def _keep_database(self) -> None:
+        """Notice a restart while no request comes (an idle connection learns of it only when used)."""
         assert self._stop is not None
-        warned = False
         while not self._stop.wait(_recheck_seconds()):
-            if self._alive(self._pg):
-                continue
-            try:
-                fresh = _try_lock(self._url)
-            except psycopg.Error:
-                continue                     # still down: the hub answers 503 meanwhile (db.py)
-            if fresh is not None:
-                self._pg, warned = fresh, False
-                _log.warning("the PostgreSQL database came back; this hub holds it again")
-            elif not warned:
-                warned = True
-                _log.error("another hub took this PostgreSQL database while it was restarting: two hubs now serve "
-                           "it, and photos go to two folders — stop one of them")
+            with self._guard_lock:
+                if self._held and self._alive(self._pg):
+                    continue
+                self._held = False
+                try:
+                    self._retake(force=True)
+                except HubDbUnavailable:
+                    continue             # still down, or another hub has it: requests get 503 meanwhile
 
     @staticmethod
     def _alive(conn: Any) -> bool:
@@ -137,9 +192,10 @@ class ServeLock:
     def release(self) -> None:
         if self._stop is not None:
             self._stop.set()
-        if self._pg is not None:
-            self._pg.close()
-            self._pg = None
+        with self._guard_lock:
+            if self._pg is not None:
+                self._pg.close()
+                self._pg = None
         if self._fd is not None:
             os.close(self._fd)   # the lock goes with the descriptor; the file stays (it names no one now)
             self._fd = None

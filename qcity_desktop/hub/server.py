@@ -70,6 +70,8 @@ def _serve(lock: ServeLock, data_dir: str, host: str, port: int, database_url: s
     hub = Hub(Path(data_dir), database_url, owner=True)
     try:
         lock.hold_database(database_url)
+        if database_url:
+            hub.db.guard = lock.guard
         sock = _bind(host, port)
     except BaseException:
         hub.close()
