@@ -19,6 +19,7 @@ import pytest
 from test_sync_support import (
     MB,
     HubProcess,
+    PgCluster,
     demo_with_photos,
     device_blob_hashes,
     device_rows,
@@ -32,7 +33,7 @@ from test_sync_support import (
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
 from qcity_desktop.store.sync_state import SyncState
-from qcity_desktop.sync.client import HubFull
+from qcity_desktop.sync.client import HubFull, HubUnreachable
 from qcity_desktop.sync.engine import sync
 
 
@@ -201,3 +202,52 @@ def test_a_postgresql_hub_whose_tables_fill_their_disk_answers_507_and_stores_th
         with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"DROP TABLESPACE IF EXISTS {name}")
+
+
+@pytest.mark.postgres
+def test_a_postgresql_server_whose_write_ahead_log_fills_its_disk_stops_and_the_sync_completes_once_it_is_back(
+        small_disk_for_postgres: Path, tmp_path: Path) -> None:
+    """The other full disk: PostgreSQL's write-ahead log. The server cannot go on and stops itself (PANIC,
+    then its recovery fails too). The hub says 503 and one line, the device keeps everything it has not
+    been told is stored, and once the bureau frees space and starts the server the same hub process
+    completes the sync with every row and photo once."""
+    cluster = PgCluster(waldir=small_disk_for_postgres / "wal")
+    try:
+        hub = HubProcess(tmp_path / "hub", cluster.new_database()).start()
+        try:
+            token = hub.add_user("ann", "inspector")
+            device = demo_with_photos(tmp_path / "device.db", photos=4, size=200_000)
+            sync(device, hub.url, token)                 # the demo data and photos stored while there is room
+            before = hub.rows()
+            iid = device.query("SELECT id FROM inspections WHERE status = 'draft' LIMIT 1")[0]["id"]
+            with device.transaction():                   # then a day's work: more WAL than is left
+                for n in range(1500):
+                    device.subjects.add("scale", {"name": f"农贸市场摊位秤 {n}", "address": f"温泉路 {n} 号"})
+            for n in range(3):
+                device.attachments.add(iid, os.urandom(150_000), "image/jpeg", filename=f"补拍{n}.jpg")
+            filler = fill_disk(small_disk_for_postgres, 64 * 1024)
+
+            with pytest.raises((HubFull, HubUnreachable)) as caught:   # the push at the PANIC is told "disk full"
+                sync(device, hub.url, token)
+            assert "\n" not in str(caught.value) and "your changes stay on this device" in str(caught.value) \
+                or "upload resumes" in str(caught.value), caught.value
+            log = (cluster.dir / "log").read_text(errors="replace")
+            assert "No space left on device" in log and "database system is shut down" in log   # stopped itself
+            health = httpx.get(f"{hub.url}/v1/health", timeout=30)
+            detail = health.json()["detail"]   # the monitor's probe: not "ok" while no sync can be stored
+            assert health.status_code == 503 and "PostgreSQL" in detail and "\n" not in detail, detail
+            assert SyncState(device).pending()["rows"] > 0
+
+            filler.unlink()
+            cluster.start_server()
+            assert httpx.get(f"{hub.url}/v1/health", timeout=30).json()["ok"]
+            sync(device, hub.url, token)               # the same hub process
+            assert SyncState(device).pending()["rows"] == 0
+            after = hub.rows()
+            assert all(after.get(k) == v for k, v in before.items() if k[0] != "devices")  # nothing stored was lost
+            _assert_same(device, hub)
+            assert "Traceback" not in hub.log.read_text(errors="replace")
+        finally:
+            hub.stop()
+    finally:
+        cluster.stop()

@@ -45,7 +45,8 @@ def env() -> dict[str, str]:
 
 # -- PostgreSQL: one cluster per test session, a fresh database per test ----------------------------
 class PgCluster:
-    def __init__(self) -> None:
+    def __init__(self, waldir: Path | None = None) -> None:
+        """``waldir``: the write-ahead log there (in 1 MB segments), e.g. on a small disk of its own."""
         self.dir = Path(tempfile.mkdtemp(prefix="qcity-pg-"))
         self.port = free_port()
         self.data = self.dir / "data"
@@ -61,8 +62,11 @@ class PgCluster:
                 self._as_user = (pw.pw_uid, pw.pw_gid)
                 break
             os.chown(self.dir, *self._as_user)
+        wal = [f"--waldir={waldir}", "--wal-segsize=1"] if waldir else []
+        if waldir and self._as_user:
+            os.chown(waldir.parent, *self._as_user)
         self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "qcity", "--auth=trust", "-E", "UTF8",
-                   "--no-sync", "--locale=C"])
+                   "--no-sync", "--locale=C", *wal])
         self.start_server()
         self.admin_url = f"postgresql://qcity@127.0.0.1:{self.port}/postgres"
         atexit.register(self.stop)

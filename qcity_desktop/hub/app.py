@@ -147,9 +147,16 @@ def create_app(hub: Hub) -> FastAPI:
         _log.error("request failed", exc_info=err)
         return JSONResponse({"detail": "internal error in the hub; see its log"}, status_code=500)
 
-    @app.get("/v1/health", response_model=Health, tags=["service"])
+    @app.get("/v1/health", response_model=Health, tags=["service"],
+             responses={503: {"description": "the hub's database is not reachable (one line in detail)"}})
     def health() -> dict[str, Any]:
-        """Whether the hub answers (no token needed): the Sync page uses it to tell 'offline' from 'refused'."""
+        """Whether the hub can take a sync (no token needed): the Sync page's quiet probe, and a bureau's monitor.
+
+        It asks the database, so a hub whose PostgreSQL server is down (or taken by another hub)
+        says 503 here rather than 'ok' while every sync fails.
+        """
+        with hub.db.read() as c:
+            c.one("SELECT 1")
         return {"ok": True, "hub_id": hub.hub_id, "protocol": PROTOCOL_VERSION, "version": APP_VERSION}
 
     @app.post("/v1/hello", response_model=HelloReply, tags=["sync"])

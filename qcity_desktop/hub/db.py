@@ -203,9 +203,11 @@ class HubDb:
 
     def _lost(self, c: Conn, err: BaseException) -> None:
         """Raise HubDbUnavailable if ``err`` came with the loss of the PostgreSQL connection (dropped here)."""
-        if self.pg and (c.raw.closed or c.raw.broken) and not disk_full(err):
+        if self.pg and (c.raw.closed or c.raw.broken):
             self._gen += 1     # the other threads' connections went with the server: none is used again
             self._drop(c)
+            if disk_full(err):  # the server stopped itself for want of room (its WAL): reported as a full disk
+                return
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise HubDbUnavailable(f"the hub's database is not reachable ({first}); nothing of this request was "
                                    "stored — try again shortly") from None
