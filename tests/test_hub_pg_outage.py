@@ -13,7 +13,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_sync_support import ROOT, HubProcess, device_rows, env, free_port, pg_cluster, same_rows
+from test_sync_support import (
+    ROOT,
+    HubProcess,
+    device_rows,
+    env,
+    free_port,
+    pg_cluster,
+    run_sync_cli,
+    same_rows,
+)
 
 from qcity_desktop.demo import seed_demo
 from qcity_desktop.store import open_store
@@ -46,8 +55,12 @@ def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
             assert reply.status_code == 503, reply.text
             detail = reply.json()["detail"]
             assert "database is not reachable" in detail and "\n" not in detail
-            with pytest.raises(HubUnreachable):          # the device: offline, its change kept
+            with pytest.raises(HubUnreachable) as caught:  # the device: "not now", its change kept
                 sync(device, hub.url, token)
+            assert caught.value.status == 503 and caught.value.code == "hub_db_unavailable"
+            cli = run_sync_cli(tmp_path / "device.db", hub.url, token)   # the admin's view: one line, exit 3
+            assert cli.returncode == 3 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr
+            assert "cannot take a sync now (HTTP 503: cannot connect to PostgreSQL" in cli.stderr, cli.stderr
             assert SyncState(device).pending()["rows"] == pending
         finally:
             cluster.start_server()
@@ -101,8 +114,9 @@ def test_a_hub_that_lost_its_database_to_another_hub_during_a_restart_stores_not
             assert reply.status_code == 503, reply.text
             details.append(reply.json()["detail"])
         assert "another hub took over" in details[-1] and "\n" not in details[-1], details
-        with pytest.raises(HubUnreachable):
+        with pytest.raises(HubUnreachable) as caught:
             sync(device, first.url, token)
+        assert caught.value.status == 503 and caught.value.code == "hub_db_taken"
         assert SyncState(device).pending()["rows"] == pending
         assert first.rows() == before                     # nothing of the device's change stored by either
         assert "another hub took this PostgreSQL database" in first.log.read_text(errors="replace")

@@ -227,8 +227,8 @@ class SyncPage(QWidget):
             if typed_token:
                 save_token(hub, typed_token)
             self.bridge.finished.emit(result.as_dict())
-        except HubUnreachable:
-            self.bridge.failed.emit("offline", t("offline"))
+        except HubUnreachable as err:      # offline is normal: grey, and the timer tries again
+            self.bridge.failed.emit("offline", _worded(err))
         except HubFull as err:
             log.warning("sync paused: %s", err)
             self.bridge.failed.emit("error", t("hub_full"))
@@ -434,10 +434,13 @@ def _worded(err: Exception) -> str:
     line inside the page's frame."""
     from qcity_desktop.errors import EnvironmentProblem
     from qcity_desktop.sync.bundle import BundleError
-    from qcity_desktop.sync.client import HubRefused
+    from qcity_desktop.sync.client import HubRefused, HubUnreachable
 
     info: dict[str, Any] = getattr(err, "info", {})
-    if isinstance(err, HubRefused):
+    if isinstance(err, HubUnreachable):   # no answer at all, or one that says "not now" (and why)
+        key = "hub_db_taken" if err.code == "hub_db_taken" else "hub_unavailable" if err.status else "offline"
+        info = {"status": err.status}
+    elif isinstance(err, HubRefused):
         key = f"refused_{err.code}"
     elif isinstance(err, BundleError):
         key = f"bundle_{err.code}"

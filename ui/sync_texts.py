@@ -38,6 +38,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "Synced: sent {pushed}, received {pulled}, conflicts {conflicts}"),
     "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",
                 "Offline: the hub cannot be reached; changes stay on this device and sync when it answers"),
+    "hub_unavailable": ("集线器暂时无法处理同步（集线器或其数据库可能正在重启）：网络正常，更改保存在本机，稍后自动重试",
+                        "The hub cannot take a sync just now (it or its database may be restarting); the network "
+                        "is fine, changes stay on this device and the sync is retried automatically"),
+    "hub_db_taken": ("集线器已暂停存储：另一台集线器占用了它的数据库。更改保存在本机；请联系局里的管理员停掉其中一台",
+                     "The hub has stopped storing: another hub took over its database. Changes stay on this "
+                     "device; ask the bureau's administrator to stop one of the two hubs"),
     "error_fmt": ("同步失败：{0}", "Sync failed: {0}"),
     "hub_full": ("同步暂停：集线器磁盘已满，未上传的更改仍保存在本机；请联系管理员清理集线器空间后再同步",
                  "Sync paused: the hub's disk is full; changes not yet sent stay on this device — ask the "

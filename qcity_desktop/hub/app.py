@@ -25,7 +25,7 @@ from qcity_desktop import __version__ as APP_VERSION
 from qcity_desktop.errors import QCityError
 from qcity_desktop.hub.accounts import AuthError, User
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
-from qcity_desktop.hub.errors import disk_full, full_disk_error, http_status
+from qcity_desktop.hub.errors import disk_full, error_body, full_disk_error, http_status
 from qcity_desktop.hub.service import MAX_PAGE, Hub
 from qcity_desktop.hub.validate import parse_push
 from qcity_desktop.sync.protocol import MAX_BATCH, MAX_ID_LEN, PROTOCOL_VERSION, TABLES, is_sha256
@@ -130,7 +130,7 @@ def create_app(hub: Hub) -> FastAPI:
 
     @app.exception_handler(QCityError)
     async def _qcity_error(_: Request, err: QCityError) -> JSONResponse:
-        return JSONResponse({"detail": str(err)}, status_code=http_status(err))
+        return JSONResponse(error_body(err), status_code=http_status(err))
 
     try:   # PostgreSQL's errors, when the hub may use it
         from psycopg import Error as PgError

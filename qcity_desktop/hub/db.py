@@ -147,7 +147,7 @@ class HubDb:
                 raw = psycopg.connect(self.url, autocommit=True)
             except psycopg.OperationalError as err:
                 first = str(err).strip().splitlines()[0] if str(err).strip() else "connection failed"
-                raise EnvironmentProblem(f"cannot connect to PostgreSQL ({first})") from None
+                raise HubDbUnavailable(f"cannot connect to PostgreSQL ({first})") from None
         else:
             try:
                 self.data_dir.mkdir(parents=True, exist_ok=True)

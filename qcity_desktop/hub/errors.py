@@ -19,8 +19,13 @@ class HubDiskFull(EnvironmentProblem):
 class HubDbUnavailable(EnvironmentProblem):
     """The PostgreSQL server went away (restarted, stopped, network): 503, and the device tries again later.
 
-    The lost connection is dropped, so the hub reconnects by itself once the server is back.
+    The lost connection is dropped, so the hub reconnects by itself once the server is back. ``kind``
+    (sent as ``code``) tells a device's screen why: ``hub_db_unavailable``, or ``hub_db_taken`` when
+    another hub took the database over (owner.py) — the network is fine either way, so "offline" would mislead.
     """
+
+    def __init__(self, message: str, kind: str = "hub_db_unavailable") -> None:
+        super().__init__(message, kind)
 
 
 def disk_full(err: BaseException) -> bool:
@@ -35,6 +40,13 @@ def disk_full(err: BaseException) -> bool:
 def full_disk_error(where: str) -> HubDiskFull:
     return HubDiskFull(f"the hub's disk is full ({where}); nothing of this upload was stored — the bureau must "
                        "free space on the hub, then sync again")
+
+
+def error_body(err: QCityError) -> dict[str, str]:
+    """The JSON of a one-line error: ``detail``, and ``code`` where a device words it in its own language."""
+    if isinstance(err, HubDbUnavailable):
+        return {"detail": str(err), "code": err.kind}
+    return {"detail": str(err)}
 
 
 def http_status(err: QCityError) -> int:

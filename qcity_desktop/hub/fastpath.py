@@ -31,7 +31,7 @@ import anyio.to_thread
 from qcity_desktop.errors import QCityError
 from qcity_desktop.hub.accounts import AuthError
 from qcity_desktop.hub.blobs import MAX_CHUNK, BlobError
-from qcity_desktop.hub.errors import disk_full, full_disk_error, http_status
+from qcity_desktop.hub.errors import disk_full, error_body, full_disk_error, http_status
 from qcity_desktop.hub.validate import parse_push
 
 Scope = MutableMapping[str, Any]
@@ -85,7 +85,7 @@ class PushFastPath:
             await _reply(send, err.status, {"detail": err.detail}, err.headers)
             return
         except QCityError as err:
-            await _reply(send, http_status(err), {"detail": str(err)})
+            await _reply(send, http_status(err), error_body(err))
             return
         except Exception as err:  # noqa: BLE001 - a bug: logged with its traceback, the client gets a plain 500
             if disk_full(err):

@@ -155,7 +155,8 @@ class ServeLock:
                 _log.error("another hub took this PostgreSQL database while it was restarting; this hub stores "
                            "nothing until that hub stops (photos would go to two folders) — stop one of them")
             self._refusal = HubDbUnavailable("another hub took over this hub's database while it restarted; nothing "
-                                             "of this request was stored — the bureau must stop one of the two hubs")
+                                             "of this request was stored — the bureau must stop one of the two hubs",
+                                             "hub_db_taken")
             raise self._refusal
         old, self._pg, self._held, self._refusal, self._warned = self._pg, fresh, True, None, False
         self.retaken += 1

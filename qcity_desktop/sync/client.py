@@ -28,7 +28,17 @@ TRANSIENT = (httpx.TransportError,)
 
 
 class HubUnreachable(EnvironmentProblem):
-    """The hub did not answer (offline, wrong address, hub down). Nothing was lost."""
+    """The hub did not answer (offline, wrong address, hub down). Nothing was lost.
+
+    ``status`` is the last HTTP status when something did answer (502/503/504: the hub or the proxy
+    in front of it is up but cannot serve now), and ``code`` the hub's reason (``hub_db_unavailable``,
+    ``hub_db_taken``): a screen then says "the hub is unavailable", not "you are offline".
+    """
+
+    def __init__(self, message: str, status: int | None = None, code: str = "") -> None:
+        super().__init__(message, "hub_unavailable" if status else "offline")
+        self.status = status
+        self.code = code
 
 
 class HubFull(EnvironmentProblem):
@@ -88,25 +98,29 @@ class HubClient:
         attempts = (self.retries if retries is None else retries) + 1
         delay = 0.2
         last = ""
+        status, code = None, ""
         for attempt in range(attempts):
             try:
                 resp = self.http.request(method, path, **kw)
             except httpx.ConnectError as err:
-                last = _describe(err)
+                last, status, code = _describe(err), None, ""
                 if attempt >= 2:        # nobody listening: the hub is down or we are offline
                     break
             except TRANSIENT as err:
-                last = _describe(err)
+                last, status, code = _describe(err), None, ""
             else:
                 if resp.status_code in ok:
                     return resp
                 if resp.status_code not in RETRY_STATUS:
                     self._raise_for(resp)
-                last = f"HTTP {resp.status_code}"
+                status, code = resp.status_code, _code(resp)
+                said = _detail(resp) if code else ""     # the hub's own line (a proxy's error page is not one)
+                last = f"HTTP {status}: {said}" if said else f"HTTP {status}"
             if attempt + 1 < attempts:
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        raise HubUnreachable(f"hub {self.url} is not reachable ({last}); your changes stay on this device")
+        state = "cannot take a sync now" if status else "is not reachable"   # it answered, or nothing did
+        raise HubUnreachable(f"hub {self.url} {state} ({last}); your changes stay on this device", status, code)
 
     def _raise_for(self, resp: httpx.Response) -> None:
         try:
@@ -116,6 +130,9 @@ class HubClient:
         if isinstance(detail, list):
             detail = "; ".join(str(d.get("msg", d)) for d in detail[:3])
         text = str(detail)
+        if resp.status_code in RETRY_STATUS:   # up but cannot serve now (a download, a bundle): not a refusal
+            raise HubUnreachable(f"hub {self.url} cannot serve now (HTTP {resp.status_code}: {text[:200]}); "
+                                 "nothing was lost — try again shortly", resp.status_code, _code(resp))
         if resp.status_code == 401:
             expired = _EXPIRED.search(text)
             if expired:
@@ -186,7 +203,8 @@ class HubClient:
             if resp.status_code in RETRY_STATUS:
                 tries += 1
                 if tries > self.retries:
-                    raise HubUnreachable(f"hub {self.url} kept answering HTTP {resp.status_code} to a photo upload")
+                    raise HubUnreachable(f"hub {self.url} kept answering HTTP {resp.status_code} to a photo upload; "
+                                         "the upload resumes at the next sync", resp.status_code, _code(resp))
                 time.sleep(min(0.2 * 2 ** tries, 5.0))
                 continue
             if resp.status_code != 200:
@@ -258,6 +276,25 @@ class HubClient:
     def sink(self, data: bytes) -> int:
         return int(self.request("POST", "/v1/diag/sink", content=data,
                                 headers={"Content-Type": "application/octet-stream"}).json()["bytes"])
+
+
+def _code(resp: httpx.Response) -> str:
+    """The hub's machine-readable reason in an error reply (``code``), or "" (a proxy's page has none)."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else ""
+
+
+def _detail(resp: httpx.Response) -> str:
+    """The hub's one-line ``detail``, cut to fit a message, without what the device says anyway."""
+    try:
+        text = str(resp.json().get("detail", ""))
+    except (ValueError, AttributeError):
+        return ""
+    return text.split("; nothing of this request was stored")[0][:200]
 
 
 def _describe(err: Exception) -> str:

@@ -21,6 +21,7 @@ from tests.test_sync_support import (
     fill_disk,
     free_port,
     mounted_small_disk,
+    pg_cluster,
     same_rows,
 )
 from ui.settings import Settings
@@ -71,6 +72,43 @@ def test_an_unreachable_hub_is_offline_not_an_error_and_nothing_is_lost(qtbot, d
     assert "离线" in page.state_label.text() and "b00020" not in page.state_label.styleSheet()
     assert page.sync_button.isEnabled()
     qtbot.waitUntil(lambda: page.pending_text() == before, timeout=10_000)
+
+
+@pytest.mark.postgres
+def test_a_hub_whose_database_is_down_is_told_apart_from_being_offline(qtbot, demo_db: Path, tmp_path: Path) -> None:
+    """The network is fine and the hub answers, but its PostgreSQL server is restarting: "离线" would send
+    the inspector looking for a network fault. Grey (tried again by the timer), in Chinese, changes kept."""
+    cluster = pg_cluster()
+    hub = HubProcess(tmp_path / "pghub", cluster.new_database()).start()
+    try:
+        save_token(hub.url, hub.add_user("ann", "inspector"))
+        page = _page(qtbot, demo_db, hub.url)
+        before = page.pending_text()
+        cluster.stop_server()
+        try:
+            page.sync_now()
+            qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+            text = page.state_label.text()
+            assert page.state == "offline" and "b00020" not in page.state_label.styleSheet()
+            assert "集线器暂时无法处理同步" in text and "网络正常" in text and "离线" not in text, text
+            assert not re.search(r"[A-Za-z]{4,}", text), text
+            qtbot.waitUntil(lambda: page.pending_text() == before, timeout=10_000)
+        finally:
+            cluster.start_server()
+        page.sync_now()                                     # the server is back: the same hub takes the sync
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "ok", page.state_label.text()
+    finally:
+        hub.stop()
+
+
+def test_a_hub_taken_over_by_another_is_worded_for_the_administrator() -> None:
+    from qcity_desktop.sync.client import HubUnreachable
+    from ui.sync_page import _worded
+
+    text = _worded(HubUnreachable("hub x is not reachable (HTTP 503)", 503, "hub_db_taken"))
+    assert "另一台集线器" in text and "管理员" in text and not re.search(r"[A-Za-z]{4,}", text)
+    assert "离线" in _worded(HubUnreachable("hub x is not reachable (connection refused)"))
 
 
 def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
