@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from test_sync_support import (
     free_port,
     run_sync_cli,
     same_rows,
+    self_signed_cert,
     tampered_copy,
 )
 
@@ -123,32 +123,8 @@ def test_bundle_import_straight_into_the_hub_folder_and_a_foreign_signature(tmp_
     assert refused.returncode != 0 and "does not match any account" in refused.stderr
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "qcity-hub.test")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp_path / "hub.crt", tmp_path / "hub.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
 def test_hub_serves_tls_and_a_device_trusting_its_certificate_syncs(tmp_path: Path, monkeypatch) -> None:
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed_cert(tmp_path)
     monkeypatch.setenv("QCITY_HUB_CA", str(cert))
     proc = HubProcess(tmp_path / "hub")
     proc.extra = ["--certfile", str(cert), "--keyfile", str(key)]
@@ -162,6 +138,50 @@ def test_hub_serves_tls_and_a_device_trusting_its_certificate_syncs(tmp_path: Pa
         assert ok.returncode == 0, ok.stderr
         untrusted = qcity("sync", "--hub", proc.url, "--token", token, db=db, extra_env={"QCITY_HUB_CA": ""})
         assert untrusted.returncode != 0 and "certificate" in untrusted.stderr.lower()
+    finally:
+        proc.stop()
+
+
+def test_a_bureau_certificate_given_once_with_ca_is_remembered_and_an_untrusted_hub_is_named_as_such(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An intranet hub with a self-signed certificate: before, the device said "not reachable … your
+    changes stay" after its retries, as if offline. Now it names the certificate at once (exit 4), and
+    ``--ca FILE`` makes the device trust it from then on (kept in its database, shown by fingerprint)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    cert, key = self_signed_cert(tmp_path)
+    proc = HubProcess(tmp_path / "hub")
+    proc.extra = ["--certfile", str(cert), "--keyfile", str(key)]
+    plain = {"QCITY_HUB_CA": ""}          # no administrator's override: only what the device was given
+    monkeypatch.setenv("QCITY_HUB_CA", str(cert))   # for this test's own readiness probe only
+    proc.start()
+    try:
+        token = proc.add_user("ann", "inspector")
+        db = tmp_path / "a.db"
+        seed_demo(open_store(db))
+        untrusted = qcity("sync", "--hub", proc.url, "--token", token, db=db, extra_env=plain)
+        assert untrusted.returncode == 4 and len(untrusted.stderr.strip().splitlines()) == 1, untrusted.stderr
+        assert "certificate is not trusted" in untrusted.stderr and "--ca FILE" in untrusted.stderr
+        assert SyncState(open_store(db)).pending()["changes"] > 0
+
+        notes = tmp_path / "notes.txt"
+        notes.write_text("not a certificate", encoding="utf-8")
+        bad = qcity("sync", "--hub", proc.url, "--token", token, "--ca", str(notes), db=db, extra_env=plain)
+        assert bad.returncode == 2 and str(notes) in bad.stderr and "no certificate" in bad.stderr
+        gone = qcity("sync", "--hub", proc.url, "--token", token, "--ca", str(tmp_path / "nope.pem"), db=db,
+                     extra_env=plain)
+        assert gone.returncode == 2 and "nope.pem" in gone.stderr
+
+        ok = qcity("sync", "--hub", proc.url, "--token", token, "--ca", str(cert), "--json", db=db, extra_env=plain)
+        assert ok.returncode == 0, ok.stderr
+        assert json.loads(ok.stdout)["pushed"] > 0
+        cert.unlink()                                   # the USB stick it came on is gone: still trusted
+        again = qcity("sync", db=db, extra_env=plain)
+        assert again.returncode == 0, again.stderr
+        status = json.loads(qcity("sync", "--status", "--json", db=db, extra_env=plain).stdout)
+        pem_cert = x509.load_pem_x509_certificate(SyncState(open_store(db)).get("sync.hub_ca_pem").encode())
+        assert status["hub_certificate_sha256"] == pem_cert.fingerprint(hashes.SHA256()).hex(":").upper()
     finally:
         proc.stop()
 

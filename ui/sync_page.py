@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.sync_texts import TEXTS, describe_conflict, lang_index, t
+from ui.sync_trust import HubCertificateRow
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ class SyncPage(QWidget):
         self._threads: list[threading.Thread] = []
         self.last_result: dict[str, Any] | None = None
         self.state = "idle"                # idle / busy / ok / offline / error — for tests and styling
+        self._status_seq = 0               # readings started / the newest shown (see _reload)
+        self._shown_seq = 0
 
         self.bridge = _Bridge()
         self.bridge.status.connect(self._show_status, Qt.ConnectionType.QueuedConnection)
@@ -76,6 +80,7 @@ class SyncPage(QWidget):
         self.token_edit = QLineEdit()
         self.token_edit.setObjectName("hubToken")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cert_row = HubCertificateRow(self._store_certificate, lambda text: self._set_state("error", text))
         self.last_label = QLabel()
         self.last_label.setObjectName("lastSync")
         self.pending_label = QLabel()
@@ -112,8 +117,8 @@ class SyncPage(QWidget):
         self.mark_button.clicked.connect(self.mark_conflicts_read)
 
         self.form = QFormLayout()
-        self.form_labels = [QLabel() for _ in range(5)]
-        for label, field in zip(self.form_labels, (self.hub_edit, self.token_edit, self.last_label,
+        self.form_labels = [QLabel() for _ in range(6)]
+        for label, field in zip(self.form_labels, (self.hub_edit, self.token_edit, self.cert_row, self.last_label,
                                                    self.pending_label, self.state_label), strict=True):
             self.form.addRow(label, field)
         buttons = QHBoxLayout()
@@ -149,8 +154,10 @@ class SyncPage(QWidget):
     # -- texts -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.title.setText(t("title"))
-        for label, key in zip(self.form_labels, ("hub", "token", "last", "pending", "state"), strict=True):
+        for label, key in zip(self.form_labels, ("hub", "token", "certificate", "last", "pending", "state"),
+                              strict=True):
             label.setText(t(key))
+        self.cert_row.retranslate()
         self.sync_button.setText(t("sync_now"))
         self.cancel_button.setText(t("cancel"))
         self.export_button.setText(t("export_bundle"))
@@ -176,11 +183,29 @@ class SyncPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read pending counts, last sync and conflicts (on a worker thread)."""
-        hub = self.hub_url()
+        self._reload()
+
+    def _reload(self, change: Callable[[Any], None] | None = None) -> None:
+        """On a worker: apply ``change`` to the device's SyncState (if any), then read the page's figures.
+
+        Readings are numbered: one that finishes after a later one (a slow disk, a busy machine) is
+        dropped, so an old status never puts back, say, a certificate the user has just cleared.
+        """
+        self._status_seq += 1
+        seq, hub = self._status_seq, self.hub_url()
 
         def work() -> None:
             try:
-                self.bridge.status.emit(_read_status(self.store_path, hub))
+                if change is not None:
+                    from qcity_desktop.store import open_store
+                    from qcity_desktop.store.sync_state import SyncState
+
+                    store = open_store(self.store_path)
+                    try:
+                        change(SyncState(store))
+                    finally:
+                        store.close()
+                self.bridge.status.emit({**_read_status(self.store_path, hub), "seq": seq})
             except Exception as err:  # noqa: BLE001 - a status line must not take the page down
                 log.warning("sync status: %s", err)
         self._spawn(work)
@@ -208,9 +233,9 @@ class SyncPage(QWidget):
 
     def _run_sync(self, hub: str, typed_token: str, automatic: bool) -> None:
         from qcity_desktop.store import open_store
-        from qcity_desktop.sync.client import HubClient, HubFull, HubUnreachable
+        from qcity_desktop.sync.client import HubFull, HubUnreachable
         from qcity_desktop.sync.credentials import load_token, save_token
-        from qcity_desktop.sync.engine import Cancelled, Syncer
+        from qcity_desktop.sync.engine import Cancelled, Syncer, client_for
 
         store = None
         try:
@@ -219,7 +244,7 @@ class SyncPage(QWidget):
                 self.bridge.failed.emit("error", t("token_missing"))
                 return
             store = open_store(self.store_path)
-            with HubClient(hub, token) as client:
+            with client_for(store, hub, token) as client:
                 if automatic:
                     client.health()           # quiet probe: an offline laptop does not try a full sync
                 result = Syncer(store, client, progress=lambda p, d, n: self.bridge.progress.emit(p, d, n),
@@ -307,19 +332,14 @@ class SyncPage(QWidget):
         if self.hub_url() and not self._busy:
             self.sync_now(automatic=True)
 
-    def mark_conflicts_read(self) -> None:
-        def work() -> None:
-            from qcity_desktop.store import open_store
-            from qcity_desktop.store.sync_state import SyncState
+    def _store_certificate(self, pem: str | None) -> None:
+        """Trust ``pem`` for the hub from now on (None: the system's authorities again)."""
+        from qcity_desktop.sync.trust import META_HUB_CA
 
-            store = open_store(self.store_path)
-            try:
-                SyncState(store).mark_conflicts_seen()
-            finally:
-                store.close()
-            self.bridge.status.emit(_read_status(self.store_path, hub))
-        hub = self.hub_url()
-        self._spawn(work)
+        self._reload(lambda state: state.set(META_HUB_CA, pem or ""))
+
+    def mark_conflicts_read(self) -> None:
+        self._reload(lambda state: state.mark_conflicts_seen())
 
     def _fail(self, what: str, err: Exception) -> None:
         """A failed sync or bundle, on its worker thread: the user's words on the page, the core's in the log."""
@@ -369,6 +389,9 @@ class SyncPage(QWidget):
         self.refresh()
 
     def _show_status(self, status: dict[str, Any]) -> None:
+        if status["seq"] < self._shown_seq:
+            return
+        self._shown_seq = status["seq"]
         pending = status["pending"]
         text = t("pending_fmt", changes=pending["changes"], blobs=pending["blobs"])
         if pending["inbox"]:
@@ -378,6 +401,7 @@ class SyncPage(QWidget):
         if not self.hub_url() and status["hub"]:
             self.hub_edit.setText(status["hub"])
         self.token_edit.setPlaceholderText(t("token_stored") if status.get("has_token") else t("token_missing"))
+        self.cert_row.show_fingerprint(status.get("certificate"))
         rows = status["conflicts"]
         self.conflicts.setRowCount(len(rows))
         for r, c in enumerate(rows):
@@ -405,13 +429,16 @@ def _read_status(store_path: str, page_hub: str = "") -> dict[str, Any]:
     from qcity_desktop.store import open_store
     from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
     from qcity_desktop.sync.credentials import load_token
+    from qcity_desktop.sync.trust import META_HUB_CA, fingerprint
 
     store = open_store(store_path)
     try:
         state = SyncState(store)
         hub = state.get(META_HUB_URL) or ""
         ask = page_hub or hub
+        pem = state.get(META_HUB_CA)
         return {"pending": state.pending(), "last_success": state.last_success(), "hub": hub,
+                "certificate": fingerprint(pem) if pem else None,
                 "conflicts": state.conflicts(unseen_only=True, limit=200),
                 "has_token": bool(ask and load_token(ask))}
     finally:

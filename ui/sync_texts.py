@@ -14,6 +14,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hub": ("集线器地址", "Hub address"),
     "token": ("令牌", "Token"),
     "token_stored": ("已保存（留空则沿用）", "stored (leave empty to keep)"),
+    "certificate": ("集线器证书", "Hub certificate"),
+    "cert_choose": ("选择证书…", "Choose certificate…"),
+    "cert_clear": ("清除", "Clear"),
+    "cert_own": ("局里的证书（SHA-256 {short}）", "The bureau's certificate (SHA-256 {short})"),
+    "cert_system": ("系统默认（公共证书机构）", "System default (public certificate authorities)"),
+    "cert_title": ("选择集线器证书", "Choose the hub's certificate"),
+    "cert_files": ("证书文件 (*.pem *.crt *.cer);;所有文件 (*)", "Certificate files (*.pem *.crt *.cer);;All files (*)"),
+    "cert_bad": ("所选文件里没有证书：请选局里发的集线器证书文件（.pem、.crt 或 .cer）",
+                 "That file holds no certificate: choose the hub certificate file from the bureau (.pem, .crt or .cer)"),
+    "refused_certificate": ("集线器的证书不受本机信任（可能是局里自签的证书，或地址与证书不符）：请向局里索取集线器的证书文件，"
+                            "点“选择证书…”选中后再同步",
+                            "This computer does not trust the hub's certificate (the bureau's own, or the address does "
+                            "not match it): get the hub's certificate file from the bureau, pick it with "
+                            "\u201cChoose certificate…\u201d and sync again"),
     "token_missing": ("粘贴局里发的注册令牌", "paste the enrolment token from the bureau"),
     "last": ("上次同步", "Last sync"),
     "never": ("从未同步", "never"),

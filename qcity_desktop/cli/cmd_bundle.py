@@ -99,12 +99,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
-    from qcity_desktop.sync.client import HubClient
     from qcity_desktop.sync.credentials import normalise_url
+    from qcity_desktop.sync.engine import client_for
 
     target = output_file(args.file, "qcity-hub-bundle.zip")
     change_number(args.since)
-    hub = args.hub or SyncState(open_from_args(args)).get(META_HUB_URL)
+    store = open_from_args(args)
+    hub = args.hub or SyncState(store).get(META_HUB_URL)
     if not hub:
         raise InputError("no hub address: give --hub URL")
     hub = normalise_url(hub)
@@ -114,7 +115,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     params: dict[str, str | int] = {"since": args.since}
     if args.device:
         params["device"] = args.device
-    with HubClient(hub, token, timeout=600) as client:
+    with client_for(store, hub, token, timeout=600) as client:
         size = client.download("/v1/bundles/mine", target, params)
     info = {"file": str(target), "bytes": size, "hub": hub}
     if wants_json(args):

@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="hub address, e.g. https://hub.example.gov.cn (remembered after the first sync)")
     p.add_argument("--token", default=None,
                    help="enrolment token from `qcity hub add-user` (stored in the OS keyring, asked only once)")
+    p.add_argument("--ca", metavar="FILE", default=None,
+                   help="the hub's certificate (PEM/DER) when the bureau signs its own; remembered after a sync works")
     p.add_argument("--full", action="store_true", help="pull everything again (after restoring a backup)")
     p.add_argument("--status", action="store_true", help="show pending changes, last sync and conflicts; no network")
     p.set_defaults(handler=cmd_sync)
@@ -40,9 +42,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get("QCITY_HUB_TOKEN") or load_token(hub)
     if not token:
         raise InputError(f"no token for {hub}: run `qcity sync --hub {hub} --token …` with the token from the bureau")
+    from qcity_desktop.sync.trust import read_ca_file
+
+    ca_pem = read_ca_file(args.ca) if args.ca else None
     progress = None if wants_json(args) else _progress_line()
     try:
-        result = sync(store, hub, token, progress=progress)
+        result = sync(store, hub, token, progress=progress, ca_pem=ca_pem)
     finally:
         if progress is not None:
             progress.done()
@@ -110,8 +115,11 @@ def _progress_line() -> _ProgressLine | None:
 
 def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState, imported lazily
     from qcity_desktop.store.sync_state import META_HUB_URL
+    from qcity_desktop.sync.trust import META_HUB_CA, fingerprint
 
-    info = {"hub": state.get(META_HUB_URL), "pending": state.pending(), "last_success": state.last_success(),
+    pem = state.get(META_HUB_CA)
+    info = {"hub": state.get(META_HUB_URL), "hub_certificate_sha256": fingerprint(pem) if pem else None,
+            "pending": state.pending(), "last_success": state.last_success(),
             "cursor": state.cursor(), "device_id": state.store.device_id,
             "unseen_conflicts": state.conflicts(unseen_only=True), "runs": state.last_runs(5)}
     if wants_json(args):
@@ -119,6 +127,8 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
         return 0
     pend = info["pending"]
     print(f"hub: {info['hub'] or '(not set)'}")
+    if pem:
+        print(f"集线器证书 hub certificate (SHA-256): {info['hub_certificate_sha256']}")
     print(f"待同步 pending: {pend['changes']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
     print(f"上次同步 last sync: {info['last_success'] or 'never'}")
     print(f"本机 device: {info['device_id']}; 已收到集线器更改至 hub changes seen up to: {info['cursor']}")

@@ -103,6 +103,11 @@ class HubClient:
             try:
                 resp = self.http.request(method, path, **kw)
             except httpx.ConnectError as err:
+                if "CERTIFICATE_VERIFY_FAILED" in str(err):   # not offline: retrying cannot help
+                    reason = str(err).split("certificate verify failed:")[-1].split("(_ssl")[0].strip(" :")
+                    raise HubRefused(f"the hub's certificate is not trusted by this device ({reason or err}); give "
+                                     "it the bureau's certificate file: qcity sync --ca FILE (or 证书… on the Sync "
+                                     "page)", "certificate", reason=reason) from None
                 last, status, code = _describe(err), None, ""
                 if attempt >= 2:        # nobody listening: the hub is down or we are offline
                     break

@@ -462,8 +462,24 @@ def _describe_merge(res: dict[str, Any]) -> str:
     return "; ".join(parts) or str(res.get("status"))
 
 
+def client_for(store: Store, hub_url: str, token: str, timeout: float = 60.0, ca_pem: str | None = None) -> HubClient:
+    """A client for this device's hub, trusting the certificate it was given (trust.py) or the usual ones."""
+    from qcity_desktop.sync.trust import context_for, verify_setting
+
+    verify = context_for(ca_pem) if ca_pem else verify_setting(SyncState(store))
+    return HubClient(hub_url, token, timeout=timeout, verify=verify)
+
+
 def sync(store: Store, hub_url: str, token: str, progress: Progress | None = None,
-         cancel: threading.Event | None = None, full: bool = False) -> SyncResult:
-    """Run one sync against ``hub_url`` with ``token``; raises HubUnreachable when offline."""
-    with HubClient(hub_url, token) as client:
-        return Syncer(store, client, progress, cancel).run(full)
+         cancel: threading.Event | None = None, full: bool = False, ca_pem: str | None = None) -> SyncResult:
+    """Run one sync against ``hub_url`` with ``token``; raises HubUnreachable when offline.
+
+    ``ca_pem``: trust this certificate for the hub, and remember it once the sync has worked.
+    """
+    from qcity_desktop.sync.trust import META_HUB_CA
+
+    with client_for(store, hub_url, token, ca_pem=ca_pem) as client:
+        result = Syncer(store, client, progress, cancel).run(full)
+    if ca_pem:
+        SyncState(store).set(META_HUB_CA, ca_pem)
+    return result

@@ -23,6 +23,7 @@ from tests.test_sync_support import (
     mounted_small_disk,
     pg_cluster,
     same_rows,
+    self_signed_cert,
 )
 from ui.settings import Settings
 from ui.sync_page import SyncPage
@@ -109,6 +110,56 @@ def test_a_hub_taken_over_by_another_is_worded_for_the_administrator() -> None:
     text = _worded(HubUnreachable("hub x is not reachable (HTTP 503)", 503, "hub_db_taken"))
     assert "另一台集线器" in text and "管理员" in text and not re.search(r"[A-Za-z]{4,}", text)
     assert "离线" in _worded(HubUnreachable("hub x is not reachable (connection refused)"))
+
+
+def test_the_bureaus_own_certificate_is_chosen_on_the_page_and_then_the_sync_works(
+        qtbot, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An intranet hub with a self-signed certificate: the page names the certificate (not "offline"),
+    a file that is no certificate is refused in Chinese, the right one is kept (shown by fingerprint)
+    and the sync goes through; 清除 goes back to the system's authorities."""
+    cert, key = self_signed_cert(tmp_path)
+    monkeypatch.setenv("QCITY_HUB_CA", str(cert))           # this test's readiness probe only
+    hub = HubProcess(tmp_path / "tlshub")
+    hub.extra = ["--certfile", str(cert), "--keyfile", str(key)]
+    hub.start()
+    monkeypatch.delenv("QCITY_HUB_CA")                      # the page has only what the user gives it
+    try:
+        save_token(hub.url, hub.add_user("ann", "inspector"))
+        page = _page(qtbot, demo_db, hub.url)
+        assert "系统默认" in page.cert_row.label.text() and not page.cert_row.clear_button.isEnabled()
+        text = _refused(qtbot, page, "")
+        assert "证书不受本机信任" in text and "选择证书" in text, text
+
+        notes = tmp_path / "notes.txt"
+        notes.write_text("会议纪要", encoding="utf-8")
+        assert not page.cert_row.use_file(str(notes))
+        assert page.state == "error" and "没有证书" in page.state_label.text()
+
+        assert page.cert_row.use_file(str(cert))
+        qtbot.waitUntil(lambda: "局里的证书" in page.cert_row.label.text(), timeout=10_000)
+        assert page.cert_row.label.toolTip().startswith("SHA-256 ") and page.cert_row.clear_button.isEnabled()
+        page.sync_now()
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "ok", page.state_label.text()
+
+        qtbot.mouseClick(page.cert_row.clear_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "系统默认" in page.cert_row.label.text(), timeout=10_000)
+        page.sync_now()
+        qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
+        assert page.state == "error" and "证书" in page.state_label.text()
+    finally:
+        hub.stop()
+
+
+def test_a_status_reading_that_finishes_late_never_overwrites_a_newer_one(qtbot, demo_db: Path) -> None:
+    from ui.sync_page import _read_status
+
+    page = _page(qtbot, demo_db, "")
+    reading = _read_status(str(demo_db))
+    fingerprint = ":".join(["AB"] * 32)
+    page._show_status({**reading, "seq": page._status_seq + 2, "certificate": fingerprint})
+    page._show_status({**reading, "seq": page._status_seq + 1, "certificate": None})   # started earlier
+    assert "局里的证书" in page.cert_row.label.text() and page.cert_row.clear_button.isEnabled()
 
 
 def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
