@@ -48,6 +48,9 @@ class SyncPage(QWidget):
     """Sync on demand and every few minutes while the hub answers; the shell swaps it in."""
 
     AUTO_INTERVAL_MS = 5 * 60 * 1000
+    # A sync or bundle import finished (on the GUI thread): the shell refreshes its lists and the status
+    # bar's "not yet synced" count through it (ui/pages/placeholders.py).
+    finished = Signal()
 
     def __init__(self, store_path: str, settings: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -327,6 +330,7 @@ class SyncPage(QWidget):
         self.progress.setValue(1)
         self._set_state("ok", message)
         self.refresh()
+        self.finished.emit()
 
     def _auto_tick(self) -> None:
         if self.hub_url() and not self._busy:
@@ -378,6 +382,7 @@ class SyncPage(QWidget):
             self.settings.hub_url = self.hub_url()
         self.token_edit.clear()
         self.refresh()
+        self.finished.emit()
 
     def _failed(self, kind: str, message: str) -> None:
         self._busy = False

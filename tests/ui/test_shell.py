@@ -312,6 +312,8 @@ def test_ctrl_shift_y_syncs_from_any_page(qtbot, demo_db, tmp_path):
         qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
         assert page.state == "ok", page.state_label.text()
         assert page.last_result["pushed"] > 1000
+        # the status bar's count follows at once (it had waited for its one-minute timer)
+        qtbot.waitUntil(lambda: win.pending_label.text().startswith("0 项未同步"), timeout=10_000)
         QApplication.processEvents()
     finally:
         win.close()
