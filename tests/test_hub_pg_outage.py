@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +34,15 @@ from qcity_desktop.sync.engine import sync
 pytestmark = pytest.mark.postgres
 
 
+def _synced_device_with_one_more_change(tmp_path: Path, hub: HubProcess, token: str) -> tuple[Any, int]:
+    """A device that synced the demo data with ``hub``, then recorded one more elevator (still pending)."""
+    device = open_store(tmp_path / "device.db")
+    seed_demo(device)
+    sync(device, hub.url, token)
+    device.subjects.add("elevator", {"name": "温泉路新装电梯", "address": "咸安区温泉路 8 号"})
+    return device, SyncState(device).pending()["rows"]
+
+
 def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QCITY_HUB_LOCK_RECHECK", "0.2")     # the hub re-takes its database lock quickly
@@ -41,11 +51,7 @@ def test_a_database_restart_under_the_hub_is_a_503_then_the_next_sync_completes(
     hub = HubProcess(tmp_path / "hub", url).start()
     try:
         token = hub.add_user("ann", "inspector")
-        device = open_store(tmp_path / "device.db")
-        seed_demo(device)
-        sync(device, hub.url, token)
-        device.subjects.add("elevator", {"name": "温泉路新装电梯", "address": "咸安区温泉路 8 号"})
-        pending = SyncState(device).pending()["rows"]
+        device, pending = _synced_device_with_one_more_change(tmp_path, hub, token)
 
         cluster.stop_server()
         try:
@@ -95,11 +101,7 @@ def test_a_hub_that_lost_its_database_to_another_hub_during_a_restart_stores_not
     second = HubProcess(tmp_path / "other", url)
     try:
         token = first.add_user("ann", "inspector")
-        device = open_store(tmp_path / "device.db")
-        seed_demo(device)
-        sync(device, first.url, token)
-        device.subjects.add("elevator", {"name": "温泉路新装电梯", "address": "咸安区温泉路 8 号"})
-        pending = SyncState(device).pending()["rows"]
+        device, pending = _synced_device_with_one_more_change(tmp_path, first, token)
         before = first.rows()
 
         cluster.stop_server()
