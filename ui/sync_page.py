@@ -224,6 +224,9 @@ class SyncPage(QWidget):
         if not hub:
             self._set_state("error", t("no_hub"))
             return False
+        if not hub.lower().startswith(("http://", "https://")):
+            self._set_state("error", t("bad_hub"))
+            return False
         token = self.token_edit.text().strip()
         self._busy = True
         self._cancel.clear()

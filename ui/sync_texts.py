@@ -43,6 +43,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_row": ("编号", "Row"), "col_detail": ("说明", "What happened"),
     "idle": ("就绪", "Ready"),
     "no_hub": ("尚未设置集线器地址", "No hub address yet"),
+    "bad_hub": ("集线器地址应以 http:// 或 https:// 开头，例如 https://hub.example.gov.cn（向局里确认）",
+                "The hub address must start with http:// or https://, e.g. https://hub.example.gov.cn (ask the bureau)"),
     "checking": ("正在连接集线器…", "Contacting the hub…"),
     "push": ("正在上传更改…", "Sending changes…"),
     "upload": ("正在上传更改和照片…", "Sending changes and photos…"),

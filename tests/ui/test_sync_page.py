@@ -162,6 +162,14 @@ def test_a_status_reading_that_finishes_late_never_overwrites_a_newer_one(qtbot,
     assert "局里的证书" in page.cert_row.label.text() and page.cert_row.clear_button.isEnabled()
 
 
+def test_an_address_without_http_is_explained_before_anything_is_tried(qtbot, demo_db: Path) -> None:
+    page = _page(qtbot, demo_db, "hub.example.gov.cn:8765")
+    before = page.pending_text()
+    assert page.sync_now() is False
+    assert page.state == "error" and "http:// 或 https://" in page.state_label.text()
+    assert page.sync_button.isEnabled() and page.pending_text() == before
+
+
 def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
     save_token(hub.url, hub.add_user("ann", "inspector"))
     page = _page(qtbot, demo_db, hub.url)
