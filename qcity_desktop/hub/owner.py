@@ -140,7 +140,7 @@ class ServeLock:
 
         now = time.monotonic()
         if not force and self._refusal is not None and now - self._tried < _RETRY_SECONDS:
-            raise self._refusal
+            raise HubDbUnavailable(str(self._refusal), self._refusal.kind)   # a new one: threads share none
         self._tried = now
         try:
             fresh = _try_lock(self._url)
