@@ -179,6 +179,9 @@ def test_a_bureau_certificate_given_once_with_ca_is_remembered_and_an_untrusted_
         cert.unlink()                                   # the USB stick it came on is gone: still trusted
         again = qcity("sync", db=db, extra_env=plain)
         assert again.returncode == 0, again.stderr
+        fetched = qcity("bundle", "fetch", str(tmp_path / "mine.zip"), "--json", db=db, extra_env=plain)
+        assert fetched.returncode == 0, fetched.stderr                 # the hub's bundle, over the same trust
+        assert json.loads(fetched.stdout)["bytes"] == (tmp_path / "mine.zip").stat().st_size > 0
         status = json.loads(qcity("sync", "--status", "--json", db=db, extra_env=plain).stdout)
         pem_cert = x509.load_pem_x509_certificate(SyncState(open_store(db)).get("sync.hub_ca_pem").encode())
         assert status["hub_certificate_sha256"] == pem_cert.fingerprint(hashes.SHA256()).hex(":").upper()
