@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,36 @@ def test_a_bureau_certificate_given_once_with_ca_is_remembered_and_an_untrusted_
         assert status["hub_certificate_sha256"] == pem_cert.fingerprint(hashes.SHA256()).hex(":").upper()
     finally:
         proc.stop()
+
+
+def test_a_token_running_out_within_two_weeks_is_announced_after_each_sync(hub, tmp_path: Path) -> None:
+    """An expired token stops every sync and only the bureau can issue a new one: the device says so
+    ahead, while the inspector can still ask, not on the day at the market."""
+    from datetime import timedelta
+
+    from qcity_desktop.sync.credentials import token_days_left
+
+    db = tmp_path / "a.db"
+    seed_demo(open_store(db))
+    short = hub.add_user("ann", "inspector", days=5.5)
+    out = run_sync_cli(db, hub.url, short)
+    assert out.returncode == 0, out.stderr
+    expires = SyncState(open_store(db)).get("sync.token_expires_at")
+    assert expires and f"令牌将于 {expires[:10]} 过期（还有 5 天）" in out.stdout and "ask the bureau" in out.stdout
+    report = json.loads(run_sync_cli(db, hub.url, short, "--json").stdout)
+    assert report["token_days_left"] == 5 and report["token_expires_at"] == expires
+    status = qcity("sync", "--status", db=db)
+    assert f"token valid until: {expires[:10]}" in status.stdout
+
+    long = hub.add_user("bob", "inspector", days=365)
+    quiet = run_sync_cli(tmp_path / "b.db", hub.url, long)
+    assert quiet.returncode == 0 and "过期" not in quiet.stdout and "expires" not in quiet.stdout
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    assert token_days_left("2026-12-13T11:00:00Z", now) == 13
+    assert token_days_left((now + timedelta(days=15)).isoformat(), now) is None
+    assert token_days_left("2026-11-01T00:00:00+00:00", now) == 0          # already past: say so, loudly
+    assert token_days_left("not a date", now) is None and token_days_left("", now) is None
 
 
 def test_hub_serve_reports_a_busy_port_and_a_half_tls_setup_in_one_line(tmp_path: Path) -> None:

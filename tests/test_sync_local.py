@@ -166,7 +166,9 @@ class _MemoryKeyring(KeyringBackend):
         self.items.pop((service, username), None)
 
 
-def test_token_goes_to_the_keyring_when_there_is_one_else_a_private_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_goes_to_the_keyring_when_there_is_one_else_a_private_file(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))   # not the file other tests wrote tokens to
     previous = keyring.get_keyring()
     ring = _MemoryKeyring()
     keyring.set_keyring(ring)

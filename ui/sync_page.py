@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcity_desktop.sync.credentials import token_days_left
 from ui.sync_texts import TEXTS, describe_conflict, lang_index, t
 from ui.sync_trust import HubCertificateRow
 
@@ -61,7 +62,7 @@ class SyncPage(QWidget):
         self._cancel = threading.Event()
         self._threads: list[threading.Thread] = []
         self.last_result: dict[str, Any] | None = None
-        self.state = "idle"                # idle / busy / ok / offline / error — for tests and styling
+        self.state = "idle"                # idle / busy / ok / warn / offline / error — for tests and styling
         self._status_seq = 0               # readings started / the newest shown (see _reload)
         self._shown_seq = 0
 
@@ -363,7 +364,7 @@ class SyncPage(QWidget):
     def _set_state(self, state: str, text: str) -> None:
         self.state = state
         self.state_label.setText(text)
-        colour = {"error": "#b00020", "offline": "#666666", "ok": "#1b5e20"}.get(state, "")
+        colour = {"error": "#b00020", "offline": "#666666", "ok": "#1b5e20", "warn": "#a35200"}.get(state, "")
         self.state_label.setStyleSheet(f"color: {colour};" if colour else "")
 
     def _show_progress(self, phase: str, done: int, total: int) -> None:
@@ -379,8 +380,12 @@ class SyncPage(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self._set_state("ok", t("done_fmt", pushed=result["pushed"], pulled=result["pulled"],
-                                conflicts=result["conflict_count"]))
+        done = t("done_fmt", pushed=result["pushed"], pulled=result["pulled"], conflicts=result["conflict_count"])
+        days = token_days_left(result.get("token_expires_at", ""))
+        if days is None:
+            self._set_state("ok", done)
+        else:   # still synced, but the inspector must act before the token stops every sync
+            self._set_state("warn", done + t("token_expiring", date=result["token_expires_at"][:10], days=days))
         if self.settings is not None and hasattr(self.settings, "hub_url") and self.settings.hub_url != self.hub_url():
             self.settings.hub_url = self.hub_url()
         self.token_edit.clear()

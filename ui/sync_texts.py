@@ -50,6 +50,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload": ("正在上传更改和照片…", "Sending changes and photos…"),
     "pull": ("正在下载更改…", "Receiving changes…"),
     "download": ("正在下载照片…", "Downloading photos…"),
+    "token_expiring": ("；注意：令牌将于 {date} 过期（还有 {days} 天），请尽快向局里申请新令牌",
+                       "; note: the token expires on {date} ({days} day(s) left) — ask the bureau for a new one"),
     "done_fmt": ("同步完成：上传 {pushed}，下载 {pulled}，冲突 {conflicts}",
                  "Synced: sent {pushed}, received {pulled}, conflicts {conflicts}"),
     "offline": ("离线：集线器暂时无法连接，更改保存在本机，联网后自动同步",

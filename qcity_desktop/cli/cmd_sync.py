@@ -53,8 +53,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             progress.done()
     if args.token:
         save_token(hub, args.token)
+    from qcity_desktop.sync.credentials import token_days_left
+
+    days = token_days_left(result.token_expires_at)
     if wants_json(args):
-        print_json(result.as_dict())
+        print_json({**result.as_dict(), "token_days_left": days})
         return 0
     print(f"已推送 {result.pushed} 条，已拉取 {result.pulled} 条，冲突 {len(result.conflicts)} 个 / "
           f"pushed {result.pushed}, pulled {result.pulled}, conflicts {len(result.conflicts)}"
@@ -64,6 +67,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"  {c['kind']}: {c['table']} {c['row_id']} — {c['detail']}")
     if result.waiting:
         print(f"  {result.waiting} pulled change(s) wait for rows not yet on this device (they apply at the next sync)")
+    if days is not None:
+        when = result.token_expires_at[:10]
+        print(f"注意：集线器令牌将于 {when} 过期（还有 {days} 天），请尽快向局里申请新令牌 / note: your hub token "
+              f"expires on {when} ({days} day(s) left): ask the bureau for a new one")
     return 0
 
 
@@ -115,10 +122,12 @@ def _progress_line() -> _ProgressLine | None:
 
 def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState, imported lazily
     from qcity_desktop.store.sync_state import META_HUB_URL
+    from qcity_desktop.sync.credentials import META_TOKEN_EXPIRES
     from qcity_desktop.sync.trust import META_HUB_CA, fingerprint
 
     pem = state.get(META_HUB_CA)
     info = {"hub": state.get(META_HUB_URL), "hub_certificate_sha256": fingerprint(pem) if pem else None,
+            "token_expires_at": state.get(META_TOKEN_EXPIRES) or None,
             "pending": state.pending(), "last_success": state.last_success(),
             "cursor": state.cursor(), "device_id": state.store.device_id,
             "unseen_conflicts": state.conflicts(unseen_only=True), "runs": state.last_runs(5)}
@@ -129,6 +138,8 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
     print(f"hub: {info['hub'] or '(not set)'}")
     if pem:
         print(f"集线器证书 hub certificate (SHA-256): {info['hub_certificate_sha256']}")
+    if info["token_expires_at"]:
+        print(f"令牌有效期至 token valid until: {info['token_expires_at'][:10]}")
     print(f"待同步 pending: {pend['changes']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
     print(f"上次同步 last sync: {info['last_success'] or 'never'}")
     print(f"本机 device: {info['device_id']}; 已收到集线器更改至 hub changes seen up to: {info['cursor']}")

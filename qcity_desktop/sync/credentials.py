@@ -3,7 +3,8 @@
 The keyring (Windows Credential Locker, macOS Keychain, Secret Service on Linux) is preferred;
 a kiosk PC or a server without one falls back to ``hub-tokens.json`` in the user config folder,
 created with mode 0600 before anything is written to it. Tokens are never put in the database,
-so copying qcity.db to a USB stick never copies the credential.
+so copying qcity.db to a USB stick never copies the credential. What is kept in the database is
+when the token runs out (as the hub says at each sync), so the device can warn ahead of it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from qcity_desktop.errors import EnvironmentProblem
@@ -109,3 +111,23 @@ def forget_token(hub_url: str) -> None:
     data = _read_file()
     if data.pop(url, None) is not None:
         _write_file(data)
+
+
+META_TOKEN_EXPIRES = "sync.token_expires_at"
+TOKEN_WARN_DAYS = 14      # an inspector out in the field needs time to get a new token from the bureau
+
+
+def token_days_left(expires_at: str, now: datetime | None = None) -> int | None:
+    """Whole days until the hub token expires, when that is within TOKEN_WARN_DAYS; else None.
+
+    An expired token stops every sync, and a new one comes only from the bureau: so the device
+    says it ahead, after each sync, rather than on the day the inspector is at a market.
+    """
+    try:
+        when = datetime.fromisoformat(expires_at.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    left = (when - (now or datetime.now(UTC))).total_seconds() / 86400
+    return max(0, int(left)) if left <= TOKEN_WARN_DAYS else None

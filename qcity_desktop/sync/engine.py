@@ -22,6 +22,7 @@ from qcity_desktop.store import Store
 from qcity_desktop.store.numbering import device_code
 from qcity_desktop.store.sync_state import META_DEVICE_CODE, META_HUB_ID, META_HUB_URL, SyncState
 from qcity_desktop.sync.client import HubClient, HubRefused
+from qcity_desktop.sync.credentials import META_TOKEN_EXPIRES
 from qcity_desktop.sync.protocol import BY_NAME, PROTOCOL_VERSION, wire_id
 
 PUSH_ROWS = 1000
@@ -43,6 +44,7 @@ class SyncResult:
     refused: int = 0
     waiting: int = 0
     hub_id: str = ""
+    token_expires_at: str = ""        # as the hub said at hello; see token_days_left
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -256,9 +258,11 @@ class Syncer:
         with self.store.transaction():
             self.store.meta_set(META_HUB_ID, info["hub_id"])
             self.store.meta_set(META_HUB_URL, self.client.url)
+            self.store.meta_set(META_TOKEN_EXPIRES, str(info.get("token_expires_at") or ""))
             if info.get("device_code") and self.store.meta_get(META_DEVICE_CODE) != info["device_code"]:
                 self.store.meta_set(META_DEVICE_CODE, info["device_code"])
         self.state.set_clock_offset(offset if abs(offset) > 500 else 0)
+        self.result.token_expires_at = str(info.get("token_expires_at") or "")
 
     def push(self) -> None:
         state = self.state

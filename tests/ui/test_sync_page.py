@@ -170,6 +170,16 @@ def test_an_address_without_http_is_explained_before_anything_is_tried(qtbot, de
     assert page.sync_button.isEnabled() and page.pending_text() == before
 
 
+def test_a_token_about_to_expire_is_announced_in_orange_after_the_sync(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    save_token(hub.url, hub.add_user("ann", "inspector", days=3.5))
+    page = _page(qtbot, demo_db, hub.url)
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.state in ("ok", "warn", "error", "offline"), timeout=60_000)
+    text = page.state_label.text()
+    assert page.state == "warn" and "同步完成" in text and "令牌将于" in text and "还有 3 天" in text, text
+    assert "a35200" in page.state_label.styleSheet() and page.last_result["pushed"] > 0
+
+
 def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
     save_token(hub.url, hub.add_user("ann", "inspector"))
     page = _page(qtbot, demo_db, hub.url)
