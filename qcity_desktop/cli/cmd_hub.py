@@ -60,6 +60,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     data_options(u)
     u.set_defaults(handler=cmd_users)
 
+    st = sub.add_parser("status", parents=[common],
+                        help="is it serving, what it holds, tokens running out, silent devices, disk left")
+    data_options(st)
+    st.set_defaults(handler=cmd_status)
+
     b = sub.add_parser("bundle-export", parents=[common],
                        help="write what an inspector would pull (registry, templates, their inspections) to FILE, "
                             "signed, for a site without network")
@@ -174,6 +179,33 @@ def cmd_users(args: argparse.Namespace) -> int:
         print_json(users)
     else:
         print_table(users, ["name", "role", "created_at", "expires_at", "disabled"])
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qcity_desktop.hub.status import SILENT_DAYS, hub_status
+
+    st = hub_status(Path(args.data), args.database_url)
+    if wants_json(args):
+        print_json(st)
+        return 0
+    serving = f"是，进程 {st['serving_pid']} / yes, process {st['serving_pid']}" if st["serving_pid"] else "否 / no"
+    size = f"（{st['database_bytes'] / 1e6:.1f} MB）" if st["database_bytes"] is not None else ""
+    print(f"正在服务 serving: {serving}")
+    print(f"数据目录 data: {st['data']}    数据库 database: {st['database']}{size}")
+    print(f"更改序号 change seq: {st['seq']}    照片 photos: {st['photos']}（{st['photo_bytes'] / 1e6:.1f} MB）    "
+          f"冲突记录 conflicts: {st['conflicts']}")
+    print("行数 rows: " + ("，".join(f"{t} {n}" for t, n in st["rows"].items()) or "0"))
+    print(f"用户 users: {st['users']}" + (f"（停用 disabled: {', '.join(st['users_disabled'])}）" if st["users_disabled"] else ""))
+    for u in st["tokens_expiring"]:
+        print(f"  令牌即将过期 token expiring: {u['name']} {str(u['expires_at'])[:10]}")
+    print(f"设备 devices: {st['devices']}，{SILENT_DAYS} 天以上未同步 silent for {SILENT_DAYS}+ days: {len(st['devices_silent'])}")
+    for d in st["devices_silent"][:10]:
+        print(f"  {d['device_id']} {d['user']} 最后同步 last seen {str(d['last_seen'])[:10]}")
+    low = "  ← 空间不足 low" if st["disk_low"] else ""
+    print(f"磁盘剩余 disk free: {st['disk_free_bytes'] / 1e9:.1f} GB{low}")
     return 0
 
 
