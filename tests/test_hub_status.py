@@ -9,7 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from test_sync_support import ROOT, HubProcess, demo_with_photos, env
+import pytest
+from test_sync_support import ROOT, HubProcess, demo_with_photos, env, pg_cluster
 
 from qcity_desktop.sync.engine import sync
 
@@ -60,3 +61,20 @@ def test_status_of_a_folder_with_no_hub_says_so_and_creates_nothing(tmp_path: Pa
     out = _status(tmp_path / "typo")
     assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1 and "no hub there" in out.stderr
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.postgres
+def test_status_of_a_postgresql_hub_reads_the_database_and_hides_a_password(tmp_path: Path) -> None:
+    from qcity_desktop.hub.status import _safe_url
+
+    url = pg_cluster().new_database()
+    hub = HubProcess(tmp_path / "pghub", url).start()
+    try:
+        device = demo_with_photos(tmp_path / "ann.db", photos=1, size=10_000)
+        sync(device, hub.url, hub.add_user("ann", "inspector"))
+        st = json.loads(_status(hub.data, "--database-url", url, "--json").stdout)
+        assert st["serving_pid"] == hub.proc.pid and st["database"] == url and st["database_bytes"] is None
+        assert st["rows"]["subjects"] == device.subjects.count() and st["devices"] == 1
+    finally:
+        hub.stop()
+    assert _safe_url("postgresql://hub:s3cret@db.bureau.lan:5432/qcity") == "postgresql://hub:***@db.bureau.lan:5432/qcity"
