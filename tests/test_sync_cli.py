@@ -177,6 +177,15 @@ def test_a_bureau_certificate_given_once_with_ca_is_remembered_and_an_untrusted_
         ok = qcity("sync", "--hub", proc.url, "--token", token, "--ca", str(cert), "--json", db=db, extra_env=plain)
         assert ok.returncode == 0, ok.stderr
         assert json.loads(ok.stdout)["pushed"] > 0
+        other = tmp_path / "site.db"                    # a site laptop's bundle, sent in from the office PC
+        seed_demo(open_store(other))
+        bundle = tmp_path / "site.zip"
+        assert qcity("bundle", "export", str(bundle), "--token", token, db=other, extra_env=plain).returncode == 0
+        refused = qcity("bundle", "import", str(bundle), "--hub", proc.url, "--token", token, extra_env=plain)
+        assert refused.returncode == 4 and "certificate is not trusted" in refused.stderr, refused.stderr
+        sent = qcity("bundle", "import", str(bundle), "--hub", proc.url, "--token", token, "--ca", str(cert),
+                     "--json", extra_env=plain)
+        assert sent.returncode == 0, sent.stderr
         cert.unlink()                                   # the USB stick it came on is gone: still trusted
         again = qcity("sync", db=db, extra_env=plain)
         assert again.returncode == 0, again.stderr

@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     f.add_argument("--since", type=int, default=0, metavar="N",
                    help="only the hub's changes after N (`qcity sync --status` on the site laptop shows it)")
     f.add_argument("--device", default=None, metavar="ID", help="leave out what that laptop sent itself")
+    f.add_argument("--ca", metavar="FILE", default=None,
+                   help="the hub's certificate (default: the one this device was given at `qcity sync --ca`)")
     f.set_defaults(handler=cmd_fetch)
 
     i = sub.add_parser("import", parents=[common],
@@ -39,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="token for --hub (the bundle's owner or a supervisor); for a hub's bundle, your own token")
     i.add_argument("--data", default=None, metavar="DIR", help="or import straight into this hub data folder")
     i.add_argument("--database-url", default=None, metavar="URL", help="with --data: the hub's PostgreSQL database")
+    i.add_argument("--ca", metavar="FILE", default=None, help="with --hub: the hub's certificate, if the bureau signs its own")
     i.set_defaults(handler=cmd_import)
 
 
@@ -101,6 +104,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from qcity_desktop.store.sync_state import META_HUB_URL, SyncState
     from qcity_desktop.sync.credentials import normalise_url
     from qcity_desktop.sync.engine import client_for
+    from qcity_desktop.sync.trust import read_ca_file
 
     target = output_file(args.file, "qcity-hub-bundle.zip")
     change_number(args.since)
@@ -115,7 +119,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     params: dict[str, str | int] = {"since": args.since}
     if args.device:
         params["device"] = args.device
-    with client_for(store, hub, token, timeout=600) as client:
+    ca_pem = read_ca_file(args.ca) if args.ca else None
+    with client_for(store, hub, token, timeout=600, ca_pem=ca_pem) as client:
         size = client.download("/v1/bundles/mine", target, params)
     info = {"file": str(target), "bytes": size, "hub": hub}
     if wants_json(args):
@@ -149,12 +154,14 @@ def _into_device(args: argparse.Namespace, source: Path) -> int:
 def _send(args: argparse.Namespace, source: Path) -> dict:
     from qcity_desktop.sync.client import HubClient
     from qcity_desktop.sync.credentials import normalise_url
+    from qcity_desktop.sync.trust import context_for, read_ca_file
 
     hub = normalise_url(args.hub)
     token = _token(args, hub)
     if not token:
         raise InputError(f"no token for {hub}: give --token")
-    with HubClient(hub, token, timeout=600) as client:
+    verify = context_for(read_ca_file(args.ca)) if args.ca else None
+    with HubClient(hub, token, timeout=600, verify=verify) as client:
         try:
             with open(source, "rb") as fh:
                 # No automatic retry (the stream is consumed); importing again is harmless.
