@@ -52,6 +52,9 @@ class Settings:
     photo_jpeg_quality: int = 88
     due_within_days: int = 30          # how far ahead the Today page looks
     hub_url: str = ""
+    # Minutes between automatic syncs while the hub answers; 0 = only on demand (a laptop on a phone's
+    # metered hotspot must not send a day of photos by itself).
+    auto_sync_minutes: int = 5
     report: ReportOptions = field(default_factory=ReportOptions)
 
     # -- persistence -------------------------------------------------------------------
@@ -67,6 +70,8 @@ class Settings:
             out.photo_max_px = 320
         if not 1 <= out.photo_jpeg_quality <= 100:
             out.photo_jpeg_quality = 88
+        if not 0 <= out.auto_sync_minutes <= 24 * 60:
+            out.auto_sync_minutes = 5
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -48,7 +48,6 @@ class _Bridge(QObject):
 class SyncPage(QWidget):
     """Sync on demand and every few minutes while the hub answers; the shell swaps it in."""
 
-    AUTO_INTERVAL_MS = 5 * 60 * 1000
     # A sync or bundle import finished (on the GUI thread): the shell refreshes its lists and the status
     # bar's "not yet synced" count through it (ui/pages/placeholders.py).
     finished = Signal()
@@ -145,9 +144,8 @@ class SyncPage(QWidget):
 
         self.auto_timer = QTimer(self)
         self.auto_timer.setObjectName("autoSyncTimer")
-        self.auto_timer.setInterval(self.AUTO_INTERVAL_MS)
         self.auto_timer.timeout.connect(self._auto_tick)
-        self.auto_timer.start()
+        self.apply_auto_interval()
 
         hub = str(getattr(settings, "hub_url", "") or "")
         if hub:
@@ -155,8 +153,20 @@ class SyncPage(QWidget):
         self.retranslate()
         self.refresh()
 
+    def apply_auto_interval(self) -> None:
+        """Follow the settings' automatic-sync interval (0: on demand only); called again when settings change."""
+        minutes = int(getattr(self.settings, "auto_sync_minutes", 5) or 0) if self.settings is not None else 5
+        if minutes <= 0:
+            self.auto_timer.stop()
+            return
+        if self.auto_timer.interval() != minutes * 60_000 or not self.auto_timer.isActive():
+            self.auto_timer.start(minutes * 60_000)
+
     # -- texts -------------------------------------------------------------------------------
     def retranslate(self) -> None:
+        """Texts in the current language; also run when the settings change (the shell), so the
+        automatic-sync interval follows them."""
+        self.apply_auto_interval()
         self.title.setText(t("title"))
         for label, key in zip(self.form_labels, ("hub", "token", "certificate", "last", "pending", "state"),
                               strict=True):

@@ -667,6 +667,10 @@ Database: {0}</source>
         <translation>中心服务器地址</translation>
     </message>
     <message>
+        <source>Automatic sync</source>
+        <translation>自动同步</translation>
+    </message>
+    <message>
         <source>Include</source>
         <translation>包含</translation>
     </message>
@@ -677,6 +681,20 @@ Database: {0}</source>
     <message>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+    <message>
+        <source>Off (sync only on demand)</source>
+        <translation>关闭（仅手动同步）</translation>
+    </message>
+    <message>
+        <source>Every hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minute(s)</source>
+        <translation>
+            <numerusform>每 %n 分钟</numerusform>
+        </translation>
     </message>
 </context>
 <context>

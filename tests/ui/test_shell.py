@@ -320,3 +320,22 @@ def test_ctrl_shift_y_syncs_from_any_page(qtbot, demo_db, tmp_path):
         ctx.close_workers()
         remove_language()
         hub.stop()
+
+
+def test_automatic_sync_is_turned_off_in_settings_and_the_sync_page_follows(qtbot, window):
+    """A laptop on a phone's metered hotspot must not send a day of photos by itself: 自动同步 › 关闭."""
+    sync = window.page("sync")
+    assert sync.auto_timer.isActive() and sync.auto_timer.interval() == 5 * 60_000     # the default
+    settings = window.page("settings")
+    window.show_page("settings")
+    combo = settings.auto_sync
+    assert [combo.itemText(i) for i in range(combo.count())] == ["关闭（仅手动同步）", "每 5 分钟", "每 15 分钟",
+                                                                 "每 30 分钟", "每小时"]
+    combo.setCurrentIndex(combo.findData(0))
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.settings.auto_sync_minutes == 0 and Settings.load().auto_sync_minutes == 0
+    assert not sync.auto_timer.isActive()
+    combo.setCurrentIndex(combo.findData(15))
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert sync.auto_timer.isActive() and sync.auto_timer.interval() == 15 * 60_000
+    assert Settings.from_dict({"auto_sync_minutes": -3}).auto_sync_minutes == 5        # a bad file: the default

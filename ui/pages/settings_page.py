@@ -29,6 +29,10 @@ from ui.settings import Settings, settings_path
 LANGUAGE_NAMES = (("zh_CN", "简体中文"), ("en", "English"))
 
 
+# Offered intervals of automatic sync, in minutes (0: only on demand; the Sync page reads the setting).
+AUTO_SYNC_CHOICES = (0, 5, 15, 30, 60)
+
+
 class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +69,10 @@ class SettingsPage(QWidget):
         self.hub_url = QLineEdit()
         self.hub_url.setObjectName("hubUrl")
         self.hub_url.setPlaceholderText("https://hub.example.gov.cn")
+        self.auto_sync = QComboBox()
+        self.auto_sync.setObjectName("autoSync")
+        for minutes in AUTO_SYNC_CHOICES:
+            self.auto_sync.addItem("", minutes)
         self.paths = QLabel()
         self.paths.setObjectName("paths")
         self.paths.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -83,7 +91,7 @@ class SettingsPage(QWidget):
             ("inspector", (self.inspector_name, self.inspector_id, self.bureau_name)),
             ("photos", (self.photo_max, self.photo_quality)),
             ("reports", (self.paper, self.include_photos, self.photos_per_page, self.open_after)),
-            ("sync", (self.hub_url,)),
+            ("sync", (self.hub_url, self.auto_sync)),
         ):
             box = QGroupBox()
             form = QFormLayout(box)
@@ -117,7 +125,7 @@ class SettingsPage(QWidget):
             w.textChanged.connect(self._changed)
         for w in (self.photo_max, self.photo_quality, self.due_days, self.photos_per_page):
             w.valueChanged.connect(self._changed)
-        for w in (self.language, self.paper):
+        for w in (self.language, self.paper, self.auto_sync):
             w.currentIndexChanged.connect(self._changed)
         for w in (self.include_photos, self.open_after):
             w.toggled.connect(self._changed)
@@ -139,6 +147,10 @@ class SettingsPage(QWidget):
         self.photos_per_page.setValue(s.report.photos_per_page)
         self.open_after.setChecked(s.report.open_after_export)
         self.hub_url.setText(s.hub_url)
+        if self.auto_sync.findData(s.auto_sync_minutes) < 0:     # a value set by hand in the file: offered as is
+            self.auto_sync.addItem("", s.auto_sync_minutes)
+            self._name_auto_sync()
+        self.auto_sync.setCurrentIndex(self.auto_sync.findData(s.auto_sync_minutes))
         self._loading = False
         self._changed()
 
@@ -156,6 +168,7 @@ class SettingsPage(QWidget):
         s.report.photos_per_page = self.photos_per_page.value()
         s.report.open_after_export = self.open_after.isChecked()
         s.hub_url = self.hub_url.text().strip()
+        s.auto_sync_minutes = int(self.auto_sync.currentData())
         return s
 
     def _changed(self) -> None:
@@ -209,13 +222,22 @@ class SettingsPage(QWidget):
             self.photo_quality: self.tr("JPEG quality"), self.paper: self.tr("Paper size"),
             self.include_photos: self.tr("Photos in reports"), self.photos_per_page: self.tr("Photos per page"),
             self.open_after: self.tr("Open PDF after export"), self.hub_url: self.tr("Hub address"),
+            self.auto_sync: self.tr("Automatic sync"),
         }
         for w, text in labels.items():
             self._form_labels[w].setText(text)
+        self._name_auto_sync()
         self.include_photos.setText(self.tr("Include"))
         self.open_after.setText(self.tr("Open"))
         self.save_button.setText(self.tr("Save"))
         self._show_paths()
+
+    def _name_auto_sync(self) -> None:
+        for i in range(self.auto_sync.count()):
+            minutes = int(self.auto_sync.itemData(i))
+            self.auto_sync.setItemText(i, self.tr("Off (sync only on demand)") if minutes == 0
+                                       else self.tr("Every hour") if minutes == 60
+                                       else self.tr("Every %n minute(s)", "", minutes))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_groups"):
