@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
+from keyring.backends import null
 from test_sync_support import database_before
 
 from qcity_desktop.demo import seed_demo
@@ -176,11 +177,12 @@ def test_token_goes_to_the_keyring_when_there_is_one_else_a_private_file(monkeyp
         assert credentials.save_token("https://hub.example/", "qct_abc") == "keyring"
         assert credentials.load_token("https://hub.example") == "qct_abc"
         assert not credentials.token_file().exists()
+        keyring.set_keyring(null.Keyring())                                   # a machine without a keyring
+        where = credentials.save_token("https://hub.example", "qct_file")
+        path = Path(where)
+        assert path == credentials.token_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert credentials.load_token("https://hub.example/") == "qct_file"
+        credentials.forget_token("https://hub.example")
+        assert credentials.load_token("https://hub.example") is None
     finally:
         keyring.set_keyring(previous)
-    where = credentials.save_token("https://hub.example", "qct_file")     # the null keyring of the tests
-    path = Path(where)
-    assert path == credentials.token_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert credentials.load_token("https://hub.example/") == "qct_file"
-    credentials.forget_token("https://hub.example")
-    assert credentials.load_token("https://hub.example") is None

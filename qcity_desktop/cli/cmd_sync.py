@@ -69,7 +69,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"  {result.waiting} pulled change(s) wait for rows not yet on this device (they apply at the next sync)")
     if days is not None:
         when = result.token_expires_at[:10]
-        print(f"注意：集线器令牌将于 {when} 过期（还有 {days} 天），请尽快向局里申请新令牌 / note: your hub token "
+        print(f"注意：中心服务器令牌将于 {when} 过期（还有 {days} 天），请尽快向局里申请新令牌 / note: your hub token "
               f"expires on {when} ({days} day(s) left): ask the bureau for a new one")
     return 0
 
@@ -137,12 +137,12 @@ def _status(args: argparse.Namespace, state) -> int:  # noqa: ANN001 - SyncState
     pend = info["pending"]
     print(f"hub: {info['hub'] or '(not set)'}")
     if pem:
-        print(f"集线器证书 hub certificate (SHA-256): {info['hub_certificate_sha256']}")
+        print(f"中心服务器证书 hub certificate (SHA-256): {info['hub_certificate_sha256']}")
     if info["token_expires_at"]:
         print(f"令牌有效期至 token valid until: {info['token_expires_at'][:10]}")
     print(f"待同步 pending: {pend['changes']} change(s), {pend['blobs']} photo(s); waiting to apply: {pend['inbox']}")
     print(f"上次同步 last sync: {info['last_success'] or 'never'}")
-    print(f"本机 device: {info['device_id']}; 已收到集线器更改至 hub changes seen up to: {info['cursor']}")
+    print(f"本机 device: {info['device_id']}; 已收到中心服务器更改至 hub changes seen up to: {info['cursor']}")
     if info["unseen_conflicts"]:
         print("冲突 conflicts:")
         print_table(info["unseen_conflicts"], ["at", "kind", "tbl", "row_id", "detail"])

@@ -91,7 +91,7 @@ def test_a_hub_whose_database_is_down_is_told_apart_from_being_offline(qtbot, de
             qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
             text = page.state_label.text()
             assert page.state == "offline" and "b00020" not in page.state_label.styleSheet()
-            assert "集线器暂时无法处理同步" in text and "网络正常" in text and "离线" not in text, text
+            assert "中心服务器暂时无法处理同步" in text and "网络正常" in text and "离线" not in text, text
             assert not re.search(r"[A-Za-z]{4,}", text), text
             qtbot.waitUntil(lambda: page.pending_text() == before, timeout=10_000)
         finally:
@@ -108,7 +108,7 @@ def test_a_hub_taken_over_by_another_is_worded_for_the_administrator() -> None:
     from ui.sync_page import _worded
 
     text = _worded(HubUnreachable("hub x is not reachable (HTTP 503)", 503, "hub_db_taken"))
-    assert "另一台集线器" in text and "管理员" in text and not re.search(r"[A-Za-z]{4,}", text)
+    assert "另一台中心服务器" in text and "管理员" in text and not re.search(r"[A-Za-z]{4,}", text)
     assert "离线" in _worded(HubUnreachable("hub x is not reachable (connection refused)"))
 
 
@@ -267,7 +267,7 @@ def test_a_full_hub_disk_pauses_the_sync_with_a_chinese_line_and_keeps_the_chang
             page.sync_now()
             qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline"), timeout=60_000)
             assert page.state == "error"
-            assert "集线器磁盘已满" in page.state_label.text() and "保存在本机" in page.state_label.text()
+            assert "中心服务器磁盘已满" in page.state_label.text() and "保存在本机" in page.state_label.text()
             assert "Traceback" not in page.state_label.text() and page.sync_button.isEnabled()
             qtbot.wait(500)
             assert not page.pending_text().startswith("0 ")          # what did not fit waits on the device
@@ -349,7 +349,7 @@ def test_bundles_carry_work_both_ways_without_a_network(qtbot, demo_db: Path, tm
         qtbot.mouseClick(other.import_button, Qt.MouseButton.LeftButton)
         assert other.state == "busy"                                      # started at once, works on a thread
         qtbot.waitUntil(lambda: other.state in ("ok", "error"), timeout=60_000)
-        assert other.state == "ok" and "已导入集线器离线包" in other.state_label.text(), other.state_label.text()
+        assert other.state == "ok" and "已导入中心服务器离线包" in other.state_label.text(), other.state_label.text()
         site, laptop = open_store(demo_db), open_store(fresh)
         assert laptop.subjects.count() == site.subjects.count()          # the registry arrived
         assert len(laptop.query("SELECT id FROM inspections")) == len(site.query("SELECT id FROM inspections"))
