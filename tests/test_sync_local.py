@@ -186,3 +186,18 @@ def test_token_goes_to_the_keyring_when_there_is_one_else_a_private_file(monkeyp
         assert credentials.load_token("https://hub.example") is None
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_failed_run_keeps_its_reason_as_a_word_a_screen_can_translate() -> None:
+    from qcity_desktop.errors import EnvironmentProblem
+    from qcity_desktop.sync.client import HubFull, HubRefused, HubUnreachable
+    from qcity_desktop.sync.engine import Cancelled, failure_reason
+
+    assert failure_reason(HubUnreachable("x")) == "offline"
+    assert failure_reason(HubUnreachable("x", 503)) == "hub_unavailable"
+    assert failure_reason(HubUnreachable("x", 503, "hub_db_taken")) == "hub_db_taken"
+    assert failure_reason(HubRefused("x", "certificate")) == "certificate"
+    assert failure_reason(HubFull("x")) == "hub_full"
+    assert failure_reason(Cancelled("x")) == "cancelled"
+    assert failure_reason(EnvironmentProblem("x", "disk_full")) == "device_disk_full"
+    assert failure_reason(ValueError("x")) == "error"

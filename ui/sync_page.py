@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from qcity_desktop.sync.credentials import token_days_left
-from ui.sync_texts import TEXTS, describe_conflict, lang_index, t
+from ui.sync_history import SyncHistoryTable
+from ui.sync_texts import TEXTS, describe_conflict, lang_index, local_time, t
 from ui.sync_trust import HubCertificateRow
 
 log = logging.getLogger(__name__)
@@ -108,11 +110,14 @@ class SyncPage(QWidget):
         self.import_button = QPushButton()
         self.import_button.setObjectName("importBundle")
         self.import_button.clicked.connect(self._choose_import)
-        self.conflicts_title = QLabel()
+        self.history = SyncHistoryTable()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("syncTabs")
         self.conflicts = QTableWidget(0, 5)
         self.conflicts.setObjectName("conflicts")
         self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.conflicts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflicts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.conflicts.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.conflicts.verticalHeader().setVisible(False)
         self.mark_button = QPushButton()
@@ -131,7 +136,6 @@ class SyncPage(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.import_button)
         conflict_head = QHBoxLayout()
-        conflict_head.addWidget(self.conflicts_title)
         conflict_head.addStretch(1)
         conflict_head.addWidget(self.mark_button)
         layout = QVBoxLayout(self)
@@ -139,8 +143,13 @@ class SyncPage(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        layout.addLayout(conflict_head)
-        layout.addWidget(self.conflicts, 1)
+        conflicts_tab = QWidget()
+        tab_layout = QVBoxLayout(conflicts_tab)
+        tab_layout.addLayout(conflict_head)
+        tab_layout.addWidget(self.conflicts, 1)
+        self.tabs.addTab(conflicts_tab, "")
+        self.tabs.addTab(self.history, "")
+        layout.addWidget(self.tabs, 1)
 
         self.auto_timer = QTimer(self)
         self.auto_timer.setObjectName("autoSyncTimer")
@@ -177,7 +186,9 @@ class SyncPage(QWidget):
         self.export_button.setText(t("export_bundle"))
         self.import_button.setText(t("import_bundle"))
         self.mark_button.setText(t("mark_read"))
-        self.conflicts_title.setText(t("conflicts"))
+        self.tabs.setTabText(0, t("conflicts"))
+        self.tabs.setTabText(1, t("history"))
+        self.history.retranslate()
         self.conflicts.setHorizontalHeaderLabels([t("col_at"), t("col_kind"), t("col_table"), t("col_row"),
                                                   t("col_detail")])
         if self.state == "idle":
@@ -420,17 +431,18 @@ class SyncPage(QWidget):
         if pending["inbox"]:
             text += t("waiting_fmt", inbox=pending["inbox"])
         self.pending_label.setText(text)
-        self.last_label.setText(_local_time(status["last_success"]) if status["last_success"] else t("never"))
+        self.last_label.setText(local_time(status["last_success"]) if status["last_success"] else t("never"))
         if not self.hub_url() and status["hub"]:
             self.hub_edit.setText(status["hub"])
         self.token_edit.setPlaceholderText(t("token_stored") if status.get("has_token") else t("token_missing"))
         self.cert_row.show_fingerprint(status.get("certificate"))
+        self.history.show_runs(status.get("runs", []))
         rows = status["conflicts"]
         self.conflicts.setRowCount(len(rows))
         for r, c in enumerate(rows):
             kind = TEXTS.get(f"kind_{c['kind']}", (c["kind"], c["kind"]))[lang_index()]
             table = TEXTS.get(f"table_{c['tbl']}", (c["tbl"], c["tbl"]))[lang_index()]
-            values = [_local_time(c["at"]), kind, table, c["row_id"][:8], describe_conflict(c)]
+            values = [local_time(c["at"]), kind, table, c["row_id"][:8], describe_conflict(c)]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 4:
@@ -461,21 +473,11 @@ def _read_status(store_path: str, page_hub: str = "") -> dict[str, Any]:
         ask = page_hub or hub
         pem = state.get(META_HUB_CA)
         return {"pending": state.pending(), "last_success": state.last_success(), "hub": hub,
-                "certificate": fingerprint(pem) if pem else None,
+                "certificate": fingerprint(pem) if pem else None, "runs": state.last_runs(50),
                 "conflicts": state.conflicts(unseen_only=True, limit=200),
                 "has_token": bool(ask and load_token(ask))}
     finally:
         store.close()
-
-
-def _local_time(iso: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _worded(err: Exception) -> str:

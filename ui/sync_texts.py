@@ -38,6 +38,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync_now": ("立即同步", "Sync now"),
     "cancel": ("取消", "Cancel"),
     "mark_read": ("标记为已读", "Mark as read"),
+    "history": ("同步记录", "Sync history"),
+    "run_at": ("时间", "Time"), "run_via": ("方式", "Via"), "run_result": ("结果", "Result"),
+    "run_pushed": ("上传", "Sent"), "run_pulled": ("下载", "Received"), "run_photos": ("照片", "Photos"),
+    "run_conflicts": ("冲突", "Conflicts"),
+    "via_network": ("网络", "network"), "via_bundle": ("离线包", "bundle"),
+    "run_ok": ("成功", "Done"), "run_running": ("进行中（或被中断）", "Running (or interrupted)"),
+    "why_offline": ("离线：连不上中心服务器", "Offline: the hub could not be reached"),
+    "why_hub_unavailable": ("中心服务器暂时无法处理", "The hub could not take it just then"),
+    "why_hub_db_unavailable": ("中心服务器的数据库不可用", "The hub's database was down"),
+    "why_hub_db_taken": ("另一台中心服务器占用了数据库", "Another hub had taken the database"),
+    "why_hub_full": ("中心服务器磁盘已满", "The hub's disk was full"),
+    "why_certificate": ("中心服务器证书不受信任", "The hub's certificate was not trusted"),
+    "why_token": ("令牌无效", "The token was refused"),
+    "why_token_expired": ("令牌已过期", "The token had expired"),
+    "why_device_taken": ("本机登记在另一位检验员名下", "This computer belongs to another inspector"),
+    "why_forbidden": ("账号无权操作", "Not allowed for this account"),
+    "why_other_hub": ("不是本机的中心服务器", "Not this computer's hub"),
+    "why_protocol": ("同步协议版本不同", "Different sync protocol versions"),
+    "why_cancelled": ("已取消", "Cancelled"),
+    "why_device_disk_full": ("本机磁盘已满", "This computer's disk was full"),
+    "why_device_locked": ("本机数据库被占用", "The local database was in use"),
+    "why_error": ("失败（详见提示）", "Failed (see the tooltip)"),
     "conflicts": ("冲突与拒绝", "Conflicts and refusals"),
     "col_at": ("时间", "Time"), "col_kind": ("类型", "Kind"), "col_table": ("数据", "Data"),
     "col_row": ("编号", "Row"), "col_detail": ("说明", "What happened"),
@@ -159,3 +181,14 @@ def describe_conflict(c: dict[str, Any]) -> str:
         else:
             names.append(field)
     return t("lww_fmt", fields=t("field_sep").join(dict.fromkeys(names)))
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC time as the user's local "YYYY-MM-DD HH:MM" (unparseable text shown as is)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

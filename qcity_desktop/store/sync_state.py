@@ -306,11 +306,14 @@ class SyncState:
                                     (self.store.now(), hub, via))
         return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, pushed: int, pulled: int, blobs: int, conflicts: int, error: str = "") -> None:
+    def finish_run(self, run_id: int, pushed: int, pulled: int, blobs: int, conflicts: int, error: str = "",
+                   reason: str = "") -> None:
+        """Record how a run ended; ``reason`` is the failure as a word a screen translates (engine.failure_reason)."""
         with self.store.transaction():
             self.conn.execute("UPDATE sync_runs SET finished_at = ?, pushed = ?, pulled = ?, blobs = ?, conflicts = ?, "
-                              "ok = ?, error = ? WHERE id = ?",
-                              (self.store.now(), pushed, pulled, blobs, conflicts, 0 if error else 1, error, run_id))
+                              "ok = ?, error = ?, reason = ? WHERE id = ?",
+                              (self.store.now(), pushed, pulled, blobs, conflicts, 0 if error else 1, error,
+                               reason if error else "", run_id))
 
     def last_runs(self, limit: int = 10) -> list[dict[str, Any]]:
         return self.store.query("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit,))

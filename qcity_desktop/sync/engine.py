@@ -57,6 +57,25 @@ class Cancelled(QCityError):
     """The user stopped the sync; what was done so far is kept."""
 
 
+def failure_reason(err: BaseException) -> str:
+    """A failed run's reason as one word for the history (the Sync page translates it): the hub's
+    code or the environment's kind where there is one."""
+    from qcity_desktop.errors import EnvironmentProblem
+    from qcity_desktop.sync.client import HubFull, HubUnreachable
+
+    if isinstance(err, Cancelled):
+        return "cancelled"
+    if isinstance(err, HubFull):
+        return "hub_full"
+    if isinstance(err, HubUnreachable):
+        return err.code or err.kind
+    if isinstance(err, HubRefused):
+        return err.code
+    if isinstance(err, EnvironmentProblem):
+        return f"device_{err.kind}" if err.kind else "device"
+    return "error"
+
+
 def build_changes(state: SyncState, entries: list[Any], device_id: str) -> tuple[list[dict[str, Any]], list[Any],
                                                                                     set[str]]:
     """The wire form of some outbox entries; also the entries sent and the blobs they need."""
@@ -223,20 +242,21 @@ class Syncer:
     def run(self, full: bool = False) -> SyncResult:
         started = time.monotonic()
         run_id = self.state.start_run(self.client.url)
-        error = ""
+        error = reason = ""
         try:
             self.hello()
             self.push()
             self.pull(full)
             self.apply()
         except BaseException as err:
-            error = str(err) or type(err).__name__
+            error, reason = str(err) or type(err).__name__, failure_reason(err)
             raise
         finally:
             r = self.result
             r.seconds = round(time.monotonic() - started, 3)
             self.state.record_conflicts(r.conflicts)
-            self.state.finish_run(run_id, r.pushed, r.pulled, r.blobs_up + r.blobs_down, len(r.conflicts), error)
+            self.state.finish_run(run_id, r.pushed, r.pulled, r.blobs_up + r.blobs_down, len(r.conflicts), error,
+                                  reason)
         return self.result
 
     # -- steps ---------------------------------------------------------------------------------------

@@ -180,6 +180,27 @@ def test_a_token_about_to_expire_is_announced_in_orange_after_the_sync(qtbot, de
     assert "a35200" in page.state_label.styleSheet() and page.last_result["pushed"] > 0
 
 
+def test_the_history_tab_lists_each_run_newest_first_with_why_it_failed(qtbot, demo_db: Path, hub: HubProcess) -> None:
+    """"It said it synced": when, how, what went up and down, and why a run failed, in Chinese."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    save_token(dead, "qct_whatever")
+    save_token(hub.url, hub.add_user("ann", "inspector"))
+    page = _page(qtbot, demo_db, dead)
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.state == "offline", timeout=30_000)
+    page.hub_edit.setText(hub.url)
+    page.sync_now()
+    qtbot.waitUntil(lambda: page.state in ("ok", "error", "offline") and not page._busy, timeout=60_000)
+    assert page.state == "ok", page.state_label.text()
+    table = page.history
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=10_000)
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(2)]
+    assert cells[0][1:3] == ["网络", "成功"] and int(cells[0][3]) == page.last_result["pushed"] > 0
+    assert cells[1][1:3] == ["网络", "离线：连不上中心服务器"] and cells[1][3] == "0"
+    assert "not reachable" in table.item(1, 2).toolTip()          # the core's line, for the bureau's IT
+    assert page.tabs.tabText(1) == "同步记录"
+
+
 def test_it_syncs_by_itself_when_the_hub_answers(qtbot, demo_db: Path, hub: HubProcess) -> None:
     save_token(hub.url, hub.add_user("ann", "inspector"))
     page = _page(qtbot, demo_db, hub.url)
