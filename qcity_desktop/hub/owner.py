@@ -167,7 +167,9 @@ class ServeLock:
     def _keep_database(self) -> None:
         """Notice a restart while no request comes (an idle connection learns of it only when used)."""
         assert self._stop is not None
-        while not self._stop.wait(_recheck_seconds()):
+        # While the lock is lost, try four times a second: the sooner this hub has it back after the
+        # server's return, the smaller the moment in which a second hub could take it first.
+        while not self._stop.wait(_recheck_seconds() if self._held else min(_recheck_seconds(), 0.25)):
             with self._guard_lock:
                 if self._held and self._alive(self._pg):
                     continue
