@@ -163,7 +163,8 @@ class SyncPage(QWidget):
         self.refresh()
 
     def apply_auto_interval(self) -> None:
-        """Follow the settings' automatic-sync interval (0: on demand only); called again when settings change."""
+        """Follow the settings' automatic-sync interval (0: on demand only); the shell calls it again when
+        the settings are saved (ui/pages/placeholders.py)."""
         minutes = int(getattr(self.settings, "auto_sync_minutes", 5) or 0) if self.settings is not None else 5
         if minutes <= 0:
             self.auto_timer.stop()
@@ -173,9 +174,6 @@ class SyncPage(QWidget):
 
     # -- texts -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        """Texts in the current language; also run when the settings change (the shell), so the
-        automatic-sync interval follows them."""
-        self.apply_auto_interval()
         self.title.setText(t("title"))
         for label, key in zip(self.form_labels, ("hub", "token", "certificate", "last", "pending", "state"),
                               strict=True):

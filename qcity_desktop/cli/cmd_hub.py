@@ -148,15 +148,20 @@ def cmd_set_disabled(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listing(args: argparse.Namespace, read: Callable[[Any], list[dict[str, object]]], columns: list[str]) -> int:
+    """A hub list (users, devices) as JSON or as a table."""
+    rows = _with_db(args, read)
+    if wants_json(args):
+        print_json(rows)
+    else:
+        print_table(rows, columns)
+    return 0
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from qcity_desktop.hub.accounts import list_devices
 
-    devices = _with_db(args, list_devices)
-    if wants_json(args):
-        print_json(devices)
-    else:
-        print_table(devices, ["device_id", "user", "code", "first_seen", "last_seen"])
-    return 0
+    return _listing(args, list_devices, ["device_id", "user", "code", "first_seen", "last_seen"])
 
 
 def cmd_release_device(args: argparse.Namespace) -> int:
@@ -174,12 +179,7 @@ def cmd_release_device(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     from qcity_desktop.hub.accounts import list_users
 
-    users = _with_db(args, list_users)
-    if wants_json(args):
-        print_json(users)
-    else:
-        print_table(users, ["name", "role", "created_at", "expires_at", "disabled"])
-    return 0
+    return _listing(args, list_users, ["name", "role", "created_at", "expires_at", "disabled"])
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -110,8 +110,6 @@ class Hub:
         return out
 
     def stats(self) -> dict[str, Any]:
-        with self.db.read() as c:
-            rows = c.q("SELECT tbl, count(*) FROM rows WHERE body IS NOT NULL GROUP BY tbl ORDER BY tbl")
-            blobs = c.one("SELECT count(*), coalesce(sum(size), 0) FROM blobs")
-        return {"rows": {t: n for t, n in rows}, "blobs": int(blobs[0]), "blob_bytes": int(blobs[1]),
-                "seq": self.max_seq()}
+        from qcity_desktop.hub.status import holdings
+
+        return {**holdings(self.db), "seq": self.max_seq()}

@@ -48,6 +48,15 @@ def _safe_url(url: str) -> str:
     return urlunsplit(parts)
 
 
+def holdings(db: Any) -> dict[str, Any]:
+    """What a hub holds: live rows per table and photos (count, bytes). For /v1/stats and ``hub status``."""
+    with db.read() as c:
+        rows = c.q("SELECT tbl, count(*) FROM rows WHERE body IS NOT NULL GROUP BY tbl ORDER BY tbl")
+        blobs = c.one("SELECT count(*), coalesce(sum(size), 0) FROM blobs")
+    return {"rows": {str(t): int(n) for t, n in rows}, "blobs": int(blobs[0]) if blobs else 0,
+            "blob_bytes": int(blobs[1]) if blobs else 0}
+
+
 def hub_status(data_dir: Path, database_url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Everything ``qcity hub status`` shows, as plain values."""
     from qcity_desktop.hub.accounts import list_devices, list_users
@@ -61,10 +70,8 @@ def hub_status(data_dir: Path, database_url: str | None = None, now: datetime | 
     try:
         with db.read() as c:
             meta = dict(c.q("SELECT key, value FROM hub_meta"))
-            rows = dict(c.q("SELECT tbl, count(*) FROM rows WHERE body IS NOT NULL GROUP BY tbl ORDER BY tbl"))
-            blobs = c.one("SELECT count(*), coalesce(sum(size), 0) FROM blobs")
             conflicts = c.one("SELECT count(*) FROM conflicts")
-        users, devices = list_users(db), list_devices(db)
+        held, users, devices = holdings(db), list_users(db), list_devices(db)
     finally:
         db.close()
     soon = (now + timedelta(days=EXPIRING_DAYS)).isoformat()
@@ -79,9 +86,9 @@ def hub_status(data_dir: Path, database_url: str | None = None, now: datetime | 
         "hub_id": meta.get("hub_id", ""),
         "schema": int(meta.get("schema", SCHEMA_VERSION)),
         "seq": int(meta.get("seq", 0)),
-        "rows": {str(k): int(v) for k, v in rows.items()},
-        "photos": int(blobs[0]) if blobs else 0,
-        "photo_bytes": int(blobs[1]) if blobs else 0,
+        "rows": held["rows"],
+        "photos": held["blobs"],
+        "photo_bytes": held["blob_bytes"],
         "conflicts": int(conflicts[0]) if conflicts else 0,
         "users": len(users),
         "users_disabled": sorted(str(u["name"]) for u in users if u["disabled"]),

@@ -84,4 +84,7 @@ def sync_page(ctx: AppContext) -> QWidget:
     finished = getattr(page, "finished", None)
     if finished is not None:  # a sync changes lists and the pending count: refresh them
         finished.connect(lambda *_args: ctx.dataChanged.emit())
+    follow = getattr(page, "apply_auto_interval", None)
+    if follow is not None:    # 设置 › 自动同步 changed: the timer follows at once
+        ctx.settingsChanged.connect(follow)
     return page
