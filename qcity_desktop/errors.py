@@ -22,6 +22,18 @@ class NotFoundError(InputError):
     """A named thing (subject, inspection, template, item) does not exist."""
 
 
+class SupervisedUseNeeded(InputError):
+    """Completing needs an answer only the inspector can give: has the using unit committed to 监护使用?
+
+    With a few failed elevator items the conclusion is 合格 only with that written commitment, and the
+    report states it was given; a screen catches this to ask, the CLI says which option to add.
+    """
+
+    def __init__(self, message: str, items: list[str]) -> None:
+        super().__init__(message)
+        self.items = items
+
+
 class StateError(QCityError):
     """The operation is not allowed in the current state (e.g. editing a signed inspection)."""
 

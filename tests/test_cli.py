@@ -48,7 +48,7 @@ def test_subjects_add_list_search(tmp_path: Path) -> None:
 
 def test_import_complete_sign_show_list_verify_export(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
-    doc = _import_doc(fail={"2.5": "fail", "3.11": "not_tested"})
+    doc = {**_import_doc(fail={"2.5": "fail", "3.11": "not_tested"}), "supervised_use": True}
     iid = cli_json("inspections", "import", "-", "--complete", db=db, stdin=json.dumps(doc, ensure_ascii=False))["id"]
     shown = cli_json("inspections", "show", iid, db=db)
     assert shown["status"] == "completed" and shown["verdict"] == "合格"
@@ -61,7 +61,7 @@ def test_import_complete_sign_show_list_verify_export(tmp_path: Path) -> None:
     assert cli_json("inspections", "show", iid, db=db)["status"] == "draft"
     assert cli_json("inspections", "complete", iid, db=db)["verdict"] == "不合格"
     cli_json("inspections", "answer", iid, "6.9(1)", "--result", "pass", db=db)
-    assert cli_json("inspections", "complete", iid, db=db)["verdict"] == "合格"
+    assert cli_json("inspections", "complete", iid, "--supervised-use", "yes", db=db)["verdict"] == "合格"
 
     signed = cli_json("inspections", "sign", iid, "--inspector", "张伟", db=db)
     assert signed["status"] == "signed" and signed["certificate_no"] and len(signed["content_hash"]) == 64

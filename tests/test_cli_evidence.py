@@ -27,7 +27,7 @@ def _draft_with_failure(db: Path) -> tuple[str, str]:
     t = get_template("elevator-t7001-2009")
     answers = {i.id: {"result": "pass"} for i in t.leaves() if i.type == "result"}
     answers["2.5"] = {"result": "fail", "note": "机房照明不足"}
-    doc = {"template": "elevator-t7001-2009", "inspector": "张伟", "answers": answers,
+    doc = {"template": "elevator-t7001-2009", "inspector": "张伟", "answers": answers, "supervised_use": True,
            "subject": {"kind": "elevator", "name": "温泉花园小区3栋1号梯"}}
     iid = cli_json("inspections", "import", "-", "--complete", db=db, stdin=json.dumps(doc, ensure_ascii=False))["id"]
     finding = cli_json("findings", "list", "--inspection", iid, db=db)[0]["id"]
@@ -54,7 +54,7 @@ def test_attach_signature_remark_deadline_then_sign(tmp_path: Path) -> None:
              "--image", str(sig), db=db)
     cli_json("inspections", "remark", iid, "使用单位承诺一周内整改", db=db)
     cli_json("findings", "deadline", finding, "2027-01-15", db=db)
-    cli_json("inspections", "complete", iid, db=db)          # completing again keeps the agreed deadline
+    cli_json("inspections", "complete", iid, "--supervised-use", "yes", db=db)   # again: the agreed deadline stays
     cli_json("inspections", "sign", iid, "--inspector", "张伟", db=db)
 
     doc = cli_json("inspections", "show", iid, db=db)

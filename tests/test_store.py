@@ -172,7 +172,7 @@ def test_photos_are_stored_once_by_content_hash(tmp_path: Path) -> None:
 def test_failed_c_items_become_findings_with_deadlines(tmp_path: Path) -> None:
     store = open_store(tmp_path / "a.db")
     iid = _passing_2009(store, _elevator(store), c_failures=("2.5", "3.11"))
-    result = store.inspections.complete(iid)
+    result = store.inspections.complete(iid, supervised_use=True)
     assert result.verdict == "合格"
     findings = store.findings.for_inspection(iid)
     assert sorted(f["item_id"] for f in findings) == ["2.5", "3.11"]
@@ -184,7 +184,7 @@ def test_failed_c_items_become_findings_with_deadlines(tmp_path: Path) -> None:
     other = next(f for f in findings if f["item_id"] == "3.11")
     store.findings.set_deadline(other["id"], "2027-01-15")
     store.inspections.answer(iid, "2.5", result="pass")
-    store.inspections.complete(iid)
+    store.inspections.complete(iid, supervised_use=True)
     assert [(f["item_id"], f["deadline"]) for f in store.findings.for_inspection(iid)] == [("3.11", "2027-01-15")]
 
 
@@ -223,7 +223,7 @@ def test_signed_evaluation_is_the_one_made_at_completion(tmp_path: Path) -> None
     sid = _elevator(store)
     iid = _passing_2009(store, sid, c_failures=("2.5",))
     store.inspections.set_remark(iid, "使用单位承诺一周内更换机房照明")
-    store.inspections.complete(iid)
+    store.inspections.complete(iid, supervised_use=True)
     store.inspections.sign(iid, "张伟")
     before = store.inspections.document(iid)
     store.subjects.update(sid, {"regime": "2023", "manufacture_date": "1999-01-01"})

@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     comp = sub.add_parser("complete", parents=[common], help="compute verdict, score and findings")
     comp.add_argument("inspection_id")
+    comp.add_argument("--supervised-use", choices=["yes", "no"],
+                      help="elevators with a few failed items: has the using unit committed to supervised use "
+                           "(监护使用)? Asked only when the conclusion depends on it")
     comp.set_defaults(handler=cmd_complete)
 
     sign = sub.add_parser("sign", parents=[common], help="sign and lock a completed inspection")
@@ -125,7 +128,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
 def cmd_complete(args: argparse.Namespace) -> int:
     store = open_from_args(args, create=False)
-    result = store.inspections.complete(args.inspection_id)
+    committed = None if args.supervised_use is None else args.supervised_use == "yes"
+    result = store.inspections.complete(args.inspection_id, supervised_use=committed)
     if wants_json(args):
         print_json(result.as_dict())
     else:

@@ -16,7 +16,7 @@ from qcity_desktop.canonical import canonical_hash
 from qcity_desktop.checklists.model import Answer, Evaluation, Item, RuleContext, Template
 from qcity_desktop.checklists.rules import evaluate
 from qcity_desktop.checklists.templates import get_template
-from qcity_desktop.errors import InputError, NotFoundError, StateError
+from qcity_desktop.errors import InputError, NotFoundError, StateError, SupervisedUseNeeded
 from qcity_desktop.store import decode_json_column, new_id
 
 if TYPE_CHECKING:
@@ -273,14 +273,22 @@ class Inspections:
                 missing.append(item)
         return missing
 
-    def complete(self, inspection_id: str, today: date | None = None) -> Evaluation:
-        """Compute the verdict and findings; refuse while required answers or photos are missing."""
+    def complete(self, inspection_id: str, today: date | None = None, supervised_use: bool | None = None) -> Evaluation:
+        """Compute the verdict and findings; refuse while required answers or photos are missing.
+
+        ``supervised_use``: whether the using unit has committed in writing to keep the elevator in
+        use under supervision (监护使用). When a few general items fail, the elevator rules make the
+        conclusion 合格 only with that commitment, and the report says it was given; so it must be
+        stated, never assumed: ``None`` refuses to complete in exactly that case.
+        """
         with self.store.transaction():
             row = self._editable(inspection_id)
             template = self.template_of(row)
             answers = self.answers(inspection_id)
             photos = {a["item_id"] for a in self.store.attachments.for_inspection(inspection_id) if a["item_id"]}
             context = self.context(row)
+            if supervised_use is not None:
+                context.overrides["supervised_use"] = supervised_use
             missing = self.missing_required(template, answers, photos, context)
             if missing:
                 first = missing[0]
@@ -290,6 +298,11 @@ class Inspections:
             if not result.complete or result.verdict is None:
                 why = f" ({result.remarks[0]})" if result.remarks else ""
                 raise StateError(f"cannot complete: the rule could not reach a verdict with these answers{why}")
+            if result.details.get("supervised_use") and supervised_use is None:
+                raise SupervisedUseNeeded(
+                    "cannot complete: with these failed items the conclusion depends on whether the using unit "
+                    "commits to supervised use (监护使用); state it (--supervised-use yes|no)",
+                    [f.item_id for f in result.failed])
             days = int(template.params.get("rectification_days", DEFAULT_RECTIFICATION_DAYS))
             deadline = ((today or date.today()) + timedelta(days=days)).isoformat()
             for f in result.failed:
@@ -326,10 +339,33 @@ class Inspections:
             signed_at = self.store.now()
             numbers = self._assign_numbers(row, signed_at)
             changes = {"status": "signed", "signed_at": signed_at, "signed_by": inspector.strip(), **numbers}
+            evaluation = self._with_notice_number(row)
+            if evaluation is not None:
+                changes["evaluation"] = evaluation
             digest = canonical_hash(self.canonical_content(inspection_id, changes))
             self.store.update("inspections", inspection_id, {**changes, "content_hash": digest})
             self.store.audit.append("sign", "inspection", inspection_id, digest, actor=inspector.strip())
         return {"id": inspection_id, "content_hash": digest, **changes}
+
+    def _with_notice_number(self, row: dict[str, Any]) -> str | None:
+        """The completed evaluation with the rectification notice's number written into its remark.
+
+        The 监护使用 remark cites the notice by number, but numbers are issued only now, at signing;
+        completing left a blank (``notice_no_slot``) that is filled here, before the hash is taken,
+        so the signed record and every printed copy carry the real number. None: nothing to fill.
+        """
+        from qcity_desktop.store.numbering import numbers_for
+
+        if not row.get("evaluation"):
+            return None
+        ev = json.loads(row["evaluation"])
+        slot = (ev.get("details") or {}).get("notice_no_slot")
+        notice = numbers_for(self.store.conn, row["id"]).get("notice")
+        if not slot or notice is None or notice["status"] != "valid":
+            return None
+        ev["remarks"] = [r.replace(slot, notice["number"]) if isinstance(r, str) else r for r in ev.get("remarks") or []]
+        ev["details"] = {k: v for k, v in ev["details"].items() if k != "notice_no_slot"}
+        return json.dumps(ev, ensure_ascii=False, sort_keys=True)
 
     def _assign_numbers(self, row: dict[str, Any], signed_at: str) -> dict[str, Any]:
         from qcity_desktop.store.numbering import assign_numbers
@@ -442,5 +478,12 @@ class Inspections:
                 except InputError as err:
                     raise InputError(f"{where}: {err}") from None
             if complete:
-                self.complete(iid)
+                committed = data.get("supervised_use")
+                if committed is not None and not isinstance(committed, bool):
+                    raise InputError(f"{where}: 'supervised_use' must be true or false")
+                try:
+                    self.complete(iid, supervised_use=committed)
+                except SupervisedUseNeeded:
+                    raise InputError(f"{where}: cannot complete: the conclusion depends on whether the using unit "
+                                     "commits to supervised use (监护使用); add \"supervised_use\": true or false") from None
         return iid

@@ -42,6 +42,30 @@
         <translation>已完成：%1。请确认整改期限，然后签署。</translation>
     </message>
     <message>
+        <source>Supervised use</source>
+        <translation>监护使用</translation>
+    </message>
+    <message>
+        <source>Items %1 do not conform. Has the using unit committed in writing to supervised use?</source>
+        <translation>第 %1 项的检验结果为不符合。使用单位是否已书面承诺采取安全措施，对电梯实行监护使用？</translation>
+    </message>
+    <message>
+        <source>Committed: a pass, with the supervised use in the remarks. Not: a fail.</source>
+        <translation>选“已承诺”：结论为合格，报告备注写明监护使用；选“未承诺”：结论为不合格。</translation>
+    </message>
+    <message>
+        <source>Yes, committed</source>
+        <translation>已承诺</translation>
+    </message>
+    <message>
+        <source>No commitment</source>
+        <translation>未承诺</translation>
+    </message>
+    <message>
+        <source>Not completed: the supervised-use question was not answered.</source>
+        <translation>未完成：尚未确认使用单位是否承诺监护使用。</translation>
+    </message>
+    <message>
         <source>Complete the inspection before signing.</source>
         <translation>请先完成检验再签署。</translation>
     </message>
@@ -438,7 +462,7 @@
         <translation>确认签署并锁定</translation>
     </message>
     <message>
-        <source>Type the inspector&apos;s name.</source>
+        <source>Type the inspector's name.</source>
         <translation>请填写检验员姓名。</translation>
     </message>
     <message>

@@ -167,3 +167,37 @@ def test_signed_banner_in_chinese_by_default(qtbot, tmp_path: Path) -> None:
         assert ed.panel.complete_button.text().startswith("完成检验")
     finally:
         install_language("en")
+
+
+def test_supervised_use_is_asked_when_the_conclusion_depends_on_it(qtbot, tmp_path: Path) -> None:
+    """A few failed C items: Complete asks whether the using unit commits to 监护使用; Cancel keeps the draft."""
+    from PySide6.QtWidgets import QMessageBox
+
+    db, iid = make_inspection(tmp_path, "elevator")
+
+    def answer(store):
+        for item in store.inspections.template_of(store.inspections.row(iid)).leaves():
+            if item.type == "result":
+                store.inspections.answer(iid, item.id, result="fail" if (item.parent or item.id) == "2.5" else "pass")
+
+    stored(db, answer)
+    ed = open_editor(qtbot, db, iid)
+    wait_idle(qtbot, ed)
+    QTest.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # Complete
+    qtbot.waitUntil(lambda: ed.supervised_use_box is not None and ed.supervised_use_box.isVisible(), timeout=10000)
+    box = ed.supervised_use_box
+    assert "2.5" in box.text() and box.windowTitle() == ed.tr("Supervised use")
+    assert stored(db, lambda s: s.inspections.row(iid)["status"]) == "draft", "nothing completed before the answer"
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+    assert ed.state.status == "draft" and stored(db, lambda s: s.inspections.row(iid)["status"]) == "draft"
+
+    reactivate(qtbot, ed)
+    QTest.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ed.supervised_use_box is not box and ed.supervised_use_box.isVisible(), timeout=10000)
+    ed.supervised_use_box.findChild(type(box.button(QMessageBox.StandardButton.Cancel)), "supervisedNo").click()
+    qtbot.waitUntil(lambda: ed.sign_dialog is not None and ed.sign_dialog.isVisible(), timeout=10000)
+    row = stored(db, lambda s: s.inspections.row(iid))
+    assert row["status"] == "completed" and row["verdict"] == "不合格"
+    assert ed.sign_dialog.verdict.text() == "不合格"
+    assert "未承诺" in stored(db, lambda s: s.inspections.document(iid))["evaluation"]["remarks"][0]

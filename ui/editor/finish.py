@@ -11,15 +11,23 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from qcity_desktop.errors import QCityError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from qcity_desktop.errors import QCityError, SupervisedUseNeeded
 from ui.editor import jobs
 from ui.editor.photo_actions import present
 
 
 class FinishActions:
     sign_dialog: Any = None
+    supervised_use_box: Any = None
 
     def complete(self: Any) -> None:
+        self.complete_with(None)
+
+    def complete_with(self: Any, supervised_use: bool | None) -> None:
+        """Complete; ``supervised_use`` is the using unit's answer when the rules needed it (else None)."""
         if self.read_only or self._busy or self.state.status != "draft":
             if self.state.status == "completed":
                 self.open_sign_dialog()
@@ -35,8 +43,8 @@ class FinishActions:
             return
         self.set_busy(True)
         self.show_message(self.tr("Completing…"))
-        self.worker.submit(partial(jobs.complete, inspection_id=self.inspection_id), self._completed,
-                           self._finish_failed, owner=self)
+        self.worker.submit(partial(jobs.complete, inspection_id=self.inspection_id, supervised_use=supervised_use),
+                           self._completed, self._finish_failed, owner=self)
 
     def _completed(self: Any, result: jobs.EvalResult) -> None:
         self._busy = False
@@ -52,11 +60,42 @@ class FinishActions:
     def _finish_failed(self: Any, err: BaseException) -> None:
         self._busy = False
         self._apply_status()
+        if isinstance(err, SupervisedUseNeeded):
+            self.show_message("")
+            self.ask_supervised_use(err.items)
+            return
         if isinstance(err, QCityError):
             self.show_message(str(err), error=True)
             self.request_evaluation()
         else:
             present(err, self)
+
+    def ask_supervised_use(self: Any, items: list[str]) -> None:
+        """The one question the rules cannot answer: did the using unit commit to supervised use?
+
+        Yes completes as 合格 with the 监护使用 remark; No as 不合格; Cancel leaves the draft as it was.
+        """
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Supervised use"),
+                          self.tr("Items %1 do not conform. Has the using unit committed in writing to supervised use?")
+                          .replace("%1", "、".join(items)), QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("askSupervisedUse")
+        box.setInformativeText(self.tr("Committed: a pass, with the supervised use in the remarks. Not: a fail."))
+        yes = box.addButton(self.tr("Yes, committed"), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(self.tr("No commitment"), QMessageBox.ButtonRole.NoRole)
+        yes.setObjectName("supervisedYes")
+        no.setObjectName("supervisedNo")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_code: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is yes or clicked is no:
+                self.complete_with(clicked is yes)
+            else:
+                self.show_message(self.tr("Not completed: the supervised-use question was not answered."))
+
+        box.finished.connect(answered)
+        self.supervised_use_box = box
+        box.open()
 
     def sign_summary(self: Any) -> dict[str, Any]:
         ev = self.evaluation.evaluation if self.evaluation else None

@@ -40,8 +40,8 @@ def evaluate(store: Store, inspection_id: str) -> EvalResult:
     return EvalResult(ev, error, row["status"], store.findings.for_inspection(inspection_id), row)
 
 
-def complete(store: Store, inspection_id: str) -> EvalResult:
-    ev = store.inspections.complete(inspection_id)
+def complete(store: Store, inspection_id: str, supervised_use: bool | None = None) -> EvalResult:
+    ev = store.inspections.complete(inspection_id, supervised_use=supervised_use)
     row = store.inspections.row(inspection_id)
     return EvalResult(ev, None, row["status"], store.findings.for_inspection(inspection_id), row)
 

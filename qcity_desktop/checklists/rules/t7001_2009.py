@@ -1,7 +1,8 @@
 """TSG T7001-2009 periodic inspection conclusion (第二十一条(三); SAMR reply quoted in
 ../shared/reference/checklists.md §1.5): not tested counts as failed; any B item failing →
 不合格; all B passing and at most ``max_c_failures`` C items failing → 合格 with 监护使用
-recorded and each failed C item a finding; more → 不合格."""
+recorded and each failed C item a finding (不合格 when the using unit does not commit to 监护使用, the
+``supervised_use`` override); more → 不合格."""
 
 from __future__ import annotations
 
@@ -49,7 +50,13 @@ def t7001_2009(template: Template, answers: Mapping[str, Answer], context: RuleC
     remarks: tuple[str, ...] = ()
     if failed_c:
         nums = "、".join(f.item_id for f in failed_c)
+        details["supervised_use"] = True
+        committed = (context.overrides or {}).get("supervised_use")
+        if committed is not None:
+            details["supervised_use_committed"] = bool(committed)
+        if committed is False:   # 合格 here rests on the using unit's written commitment; without it, 不合格
+            return Evaluation(FAIL, failed=failed, remarks=(
+                f"本报告第{nums}项的检验结果为不符合，使用单位未承诺采取安全措施对电梯实行监护使用",), details=details)
         remarks = (f"本报告第{nums}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
                    f"（见《电梯检验意见通知书》）",)
-        details["supervised_use"] = True
     return Evaluation(PASS, failed=failed, remarks=remarks, details=details)

@@ -127,16 +127,22 @@ def t7001_2023(template: Template, answers: Mapping[str, Answer], context: RuleC
         wording = str(params.get("remark_supervised_use") or
                       "本记录第{items}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
                       "（见编号为{notice_no}的《电梯检验意见通知书》）")
-        notice_no = str(overrides.get("notice_no") or params.get("notice_no_placeholder", "________"))
+        slot = str(params.get("notice_no_placeholder", "________"))
+        notice_no = str(overrides.get("notice_no") or slot)
         remarks = [wording.format(items=sep.join(_number(i, numbering) for i in general_failed), notice_no=notice_no)]
         details["supervised_use"] = True
-    elif supervised_use_refused:
+        if notice_no == slot:   # the notice gets its number at signing, which writes it here (Inspections.sign)
+            details["notice_no_slot"] = slot
+    elif supervised_use_refused and counted <= max_general:
         verdict, label = labels["fail"], labels["fail"]
         remarks = ["一般项目检验结果为不符合，使用单位未承诺对电梯实行监护使用"]
+        details["supervised_use"] = True
     else:
         verdict, label = labels["fail"], labels["fail"]
         what = "不符合及整改后符合" if count_rectified and general_rectified else "不符合"
         remarks = [f"一般项目{what}共{counted}项，超过{max_general}项"]
+    if "supervised_use" in details and "supervised_use" in overrides:
+        details["supervised_use_committed"] = bool(overrides["supervised_use"])
 
     if unanswered:
         details["unanswered"] = unanswered
