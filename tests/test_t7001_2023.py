@@ -114,7 +114,10 @@ def test_three_general_failures_pass_with_the_label_and_remark(tpl):
     answers = all_pass(tpl, MODERN)
     for iid in GENERAL[:3]:
         mark(answers, tpl, iid, "fail")
-    e = run(tpl, answers, notice_no="TZ-2026-0042")
+    preview = run(tpl, answers)      # before the using unit's answer is recorded: say what it depends on
+    assert preview.remarks == ("第A1.1.4、A1.2.1.1、A1.2.2.1项的检验结果为不符合：使用单位书面承诺监护使用则合格，"
+                               "否则不合格（完成检验时确认）",)
+    e = run(tpl, answers, notice_no="TZ-2026-0042", supervised_use=True)
     assert e.verdict == "合格" and e.grade == "整改后合格"
     assert e.remarks == ("本记录第A1.1.4、A1.2.1.1、A1.2.2.1项的检验结果为不符合，使用单位已经承诺采取安全措施，"
                          "对电梯实行监护使用（见编号为TZ-2026-0042的《电梯检验意见通知书》）",)
@@ -137,7 +140,7 @@ def test_rectified_general_items_count_towards_the_three(tpl):
     mark(answers, tpl, GENERAL[0], "fail")
     mark(answers, tpl, GENERAL[1], "fail")
     mark(answers, tpl, GENERAL[2], "rectified")
-    e = run(tpl, answers)
+    e = run(tpl, answers, supervised_use=True)
     assert e.grade == "整改后合格"
     assert "本记录第A1.1.4、A1.2.1.1项" in e.remarks[0]  # only the × items are "不符合"
     mark(answers, tpl, GENERAL[3], "rectified")

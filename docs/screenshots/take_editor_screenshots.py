@@ -3,8 +3,9 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots/take_editor_screenshots.py
 
 Builds a demo elevator inspection (TSG T7001-2009) through the store API in a temp folder, opens the
-real editor, answers the last item and completes it with the keyboard, draws two signatures with
-mouse events, and saves editor.png and signature.png next to this file.
+real editor, answers the last item and completes it with the keyboard, answers the supervised-use
+question (two C items fail), draws two signatures with mouse events, and saves editor.png,
+supervised-use.png and signature.png next to this file.
 """
 
 from __future__ import annotations
@@ -130,6 +131,13 @@ def main() -> int:
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
     settle(0.8)
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(2.0)
+    box = editor.supervised_use_box   # two C items fail: the conclusion depends on the using unit's commitment
+    if box is None or not box.isVisible():
+        print("the supervised-use question did not appear:", editor.status_line.text())
+        return 1
+    shot(editor, "supervised-use.png")
+    box.findChild(type(box.button(box.StandardButton.Cancel)), "supervisedYes").click()
     settle(2.0)
     dialog = editor.sign_dialog
     if dialog is None:

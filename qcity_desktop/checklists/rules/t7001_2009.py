@@ -59,4 +59,6 @@ def t7001_2009(template: Template, answers: Mapping[str, Answer], context: RuleC
                 f"本报告第{nums}项的检验结果为不符合，使用单位未承诺采取安全措施对电梯实行监护使用",), details=details)
         remarks = (f"本报告第{nums}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
                    f"（见《电梯检验意见通知书》）",)
+        if committed is None:   # a preview: the using unit has not been asked yet
+            remarks = (f"第{nums}项的检验结果为不符合：使用单位书面承诺监护使用则合格，否则不合格（完成检验时确认）",)
     return Evaluation(PASS, failed=failed, remarks=remarks, details=details)

@@ -60,6 +60,10 @@ def _descendants(template: Template, item_id: str) -> list[Item]:
     return out
 
 
+# What the live panel says before the inspector has recorded the using unit's answer (completing asks for it).
+PENDING_REMARK = "第{items}项的检验结果为不符合：使用单位书面承诺监护使用则合格，否则不合格（完成检验时确认）"
+
+
 @rule("t7001_2023")
 def t7001_2023(template: Template, answers: Mapping[str, Answer], context: RuleContext) -> Evaluation:
     params = template.params
@@ -129,7 +133,10 @@ def t7001_2023(template: Template, answers: Mapping[str, Answer], context: RuleC
                       "（见编号为{notice_no}的《电梯检验意见通知书》）")
         slot = str(params.get("notice_no_placeholder", "________"))
         notice_no = str(overrides.get("notice_no") or slot)
-        remarks = [wording.format(items=sep.join(_number(i, numbering) for i in general_failed), notice_no=notice_no)]
+        items = sep.join(_number(i, numbering) for i in general_failed)
+        remarks = [wording.format(items=items, notice_no=notice_no)]
+        if "supervised_use" not in overrides:   # a preview: the using unit has not been asked yet
+            remarks = [PENDING_REMARK.format(items=items)]
         details["supervised_use"] = True
         if notice_no == slot:   # the notice gets its number at signing, which writes it here (Inspections.sign)
             details["notice_no_slot"] = slot
