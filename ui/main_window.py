@@ -34,13 +34,14 @@ from ui.labels import load_template_titles
 from ui.pages.placeholders import PlaceholderPage, scales_page, sync_page
 
 log = logging.getLogger(__name__)
-PAGES = ("today", "subjects", "inspections", "scales", "sync", "settings")
+PAGES = ("today", "subjects", "inspections", "scales", "sync", "stats", "settings")
 _ICONS = {
     "today": QStyle.StandardPixmap.SP_FileDialogDetailedView,
     "subjects": QStyle.StandardPixmap.SP_DirHomeIcon,
     "inspections": QStyle.StandardPixmap.SP_FileDialogListView,
     "scales": QStyle.StandardPixmap.SP_ComputerIcon,
     "sync": QStyle.StandardPixmap.SP_BrowserReload,
+    "stats": QStyle.StandardPixmap.SP_FileDialogContentsView,
     "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
 }
 
@@ -183,6 +184,10 @@ class MainWindow(QMainWindow):
                 from ui.pages.settings_page import SettingsPage
 
                 return SettingsPage(self.ctx)
+            if name == "stats":
+                from ui.pages.stats import StatsPage
+
+                return StatsPage(self.ctx)
             if name == "scales":
                 return scales_page(self.ctx)
             return sync_page(self.ctx)
@@ -321,7 +326,7 @@ class MainWindow(QMainWindow):
             page.sync_now()
 
     def shortcuts_text(self) -> str:
-        lines = [self.tr("Ctrl+1 … Ctrl+6: Today, Subjects, Inspections, Scales, Sync, Settings"),
+        lines = [self.tr("Ctrl+1 … Ctrl+7: Today, Subjects, Inspections, Scales, Sync, Statistics, Settings"),
                  self.tr("Ctrl+N: new inspection"), self.tr("Ctrl+F: search"), self.tr("Ctrl+Shift+Y: sync now"),
                  self.tr("Enter or double-click: open the selected inspection"), self.tr("F5: refresh")]
         return "\n".join(lines)
@@ -338,7 +343,8 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("QCity Inspector"))
         names = {"today": self.tr("Today"), "subjects": self.tr("Subjects"), "inspections": self.tr("Inspections"),
-                 "scales": self.tr("Scales"), "sync": self.tr("Sync"), "settings": self.tr("Settings")}
+                 "scales": self.tr("Scales"), "sync": self.tr("Sync"), "stats": self.tr("Statistics"),
+                 "settings": self.tr("Settings")}
         for row, name in enumerate(PAGES):
             self.nav.item(row).setText(names[name])
             self._actions[f"go_{name}"].setText(names[name])

@@ -404,8 +404,8 @@
         </translation>
     </message>
     <message>
-        <source>Ctrl+1 … Ctrl+6: Today, Subjects, Inspections, Scales, Sync, Settings</source>
-        <translation>Ctrl+1 … Ctrl+6：今日、检查对象、检查记录、计价秤、同步、设置</translation>
+        <source>Ctrl+1 … Ctrl+7: Today, Subjects, Inspections, Scales, Sync, Statistics, Settings</source>
+        <translation>Ctrl+1 … Ctrl+7：今日、检查对象、检查记录、计价秤、同步、统计、设置</translation>
     </message>
     <message>
         <source>Ctrl+N: new inspection</source>
@@ -466,6 +466,10 @@ Database: {0}</source>
         <translation>同步</translation>
     </message>
     <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -500,6 +504,17 @@ Database: {0}</source>
     <message>
         <source>About</source>
         <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>MonthChart</name>
+    <message>
+        <source>No signed inspections in this period</source>
+        <translation>期间内没有已签署的检验</translation>
+    </message>
+    <message>
+        <source>target %1%</source>
+        <translation>目标 %1%</translation>
     </message>
 </context>
 <context>
@@ -695,6 +710,153 @@ Database: {0}</source>
         <translation>
             <numerusform>每 %n 分钟</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StatsPage</name>
+    <message>
+        <source>Pass rate</source>
+        <translation>合格率</translation>
+    </message>
+    <message>
+        <source>Inspected</source>
+        <translation>检验数</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>检验对象</translation>
+    </message>
+    <message>
+        <source>Failures</source>
+        <translation>不合格次数</translation>
+    </message>
+    <message>
+        <source>Last failed</source>
+        <translation>最近不合格</translation>
+    </message>
+    <message>
+        <source>Open findings</source>
+        <translation>未整改</translation>
+    </message>
+    <message>
+        <source>The period starts after it ends.</source>
+        <translation>开始日期晚于结束日期。</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>No signed inspections in this period</source>
+        <translation>期间内没有已签署的检验</translation>
+    </message>
+    <message>
+        <source>meets the target</source>
+        <translation>达到目标</translation>
+    </message>
+    <message>
+        <source>below the target</source>
+        <translation>未达到目标</translation>
+    </message>
+    <message>
+        <source>pass rate, %1 %2%</source>
+        <translation>合格率，%1 %2%</translation>
+    </message>
+    <message>
+        <source>%1 signed inspections, %2 passed, %3 failed</source>
+        <translation>已签署检验 %1 次，合格 %2 次，不合格 %3 次</translation>
+    </message>
+    <message>
+        <source>re-inspections %1 (not counted)</source>
+        <translation>复检 %1 次（不计入）</translation>
+    </message>
+    <message>
+        <source>completed but unsigned %1 (not counted)</source>
+        <translation>已完成未签署 %1 次（不计入）</translation>
+    </message>
+    <message>
+        <source>open findings %1, overdue %2</source>
+        <translation>整改未关闭 %1 项，逾期 %2 项</translation>
+    </message>
+    <message>
+        <source>Export statistics</source>
+        <translation>导出统计</translation>
+    </message>
+    <message>
+        <source>Spreadsheet (*.csv)</source>
+        <translation>表格文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>近12个月</translation>
+    </message>
+    <message>
+        <source>Custom period</source>
+        <translation>自定义期间</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Pass rate by month (dashed: target)</source>
+        <translation>按月合格率（虚线为目标）</translation>
+    </message>
+    <message>
+        <source>By kind</source>
+        <translation>按类型</translation>
+    </message>
+    <message>
+        <source>By district</source>
+        <translation>按区县</translation>
+    </message>
+    <message>
+        <source>Repeat offenders: failed twice or more in the period</source>
+        <translation>重复不合格：期间内不合格 2 次及以上</translation>
     </message>
 </context>
 <context>

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from shell_support import shell_on
 
 from qcity_desktop.store import open_store
 from ui.context import AppContext
@@ -22,19 +23,8 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 @pytest.fixture
 def window(qtbot, demo_db):  # noqa: ANN001, ANN201
-    from ui.i18n import install_language, remove_language
-
-    install_language("zh_CN")  # the default UI language, whatever an earlier test switched to
-    worker = DbWorker(str(demo_db))
-    ctx = AppContext(str(demo_db), Settings(inspector_name="张伟"), worker)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    ctx.close_workers()
-    remove_language()  # other parts' tests expect the untranslated source strings
+    with shell_on(qtbot, demo_db) as win:
+        yield win
 
 
 @pytest.fixture
