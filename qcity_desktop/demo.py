@@ -217,4 +217,37 @@ def seed_demo(store: Store, today: date | None = None) -> dict[str, int]:
                     store.signatures.add(iid, "representative", "现场代表", signature_png("rep" + sid))
                     store.inspections.sign(iid, inspector)
                     counts["signed"] += 1
+        added = _add_history(store, today, rnd)
+        counts["inspections"] += added
+        counts["signed"] += added
     return counts
+
+
+def _add_history(store: Store, today: date, rnd: random.Random) -> int:
+    """Earlier visits: the statistics page then shows a trend, repeat offenders and a re-inspection.
+
+    The two stalls whose scales failed first get an earlier failed check (so each failed twice
+    this year), and the latest failure gets a passing re-inspection a week later that closes its
+    findings. Returns how many signed inspections were added.
+    """
+    failed = store.conn.execute(
+        "SELECT id, subject_id, template_id, template_version, started_at FROM inspections "
+        "WHERE status = 'signed' AND verdict = '不合格' AND kind = 'scale' ORDER BY started_at").fetchall()
+    plans = [(sid, tid, ver, date.fromisoformat(started[:10]) - timedelta(days=50 + 40 * n), None)
+             for n, (_iid, sid, tid, ver, started) in enumerate(failed[:2])]
+    if failed:
+        iid, sid, tid, ver, started = failed[-1]
+        plans.append((sid, tid, ver, min(today, date.fromisoformat(started[:10]) + timedelta(days=7)), iid))
+    for n, (sid, tid, ver, day, reinspection_of) in enumerate(plans):
+        inspector = INSPECTORS[n % len(INSPECTORS)]
+        iid = store.inspections.create(sid, tid, ver, [inspector], started_at=f"{day.isoformat()}T02:30:00.000Z",
+                                       reinspection_of=reinspection_of)
+        legal = [i.id for i in store.inspections.template_of(store.inspections.row(iid)).leaves()
+                 if i.type == "result" and i.id.startswith("S1.")]
+        _answer_all(store, iid, rnd, set() if reinspection_of else {rnd.choice(legal)})
+        store.inspections.complete(iid, today=day)
+        store.signatures.add(iid, "inspector", inspector, signature_png(inspector))
+        store.inspections.sign(iid, inspector)
+        for finding in store.findings.for_inspection(reinspection_of) if reinspection_of else []:
+            store.findings.close(finding["id"], iid)
+    return len(plans)

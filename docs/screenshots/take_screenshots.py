@@ -99,6 +99,11 @@ def main() -> int:
     @step(1200)
     def sync() -> None:
         shot("sync")
+        window.show_page("stats")
+
+    @step(1500)
+    def statistics() -> None:
+        shot("statistics")
         window.new_inspection(None)
 
     @step(1200)

@@ -122,6 +122,26 @@ _HLC = re.compile(r"^\d{15}\.\d{9}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
+# Closing a finding (the re-inspection that found it rectified) is follow-up, not signed evidence: the
+# signature's content leaves findings out (Inspections.canonical_content). So a finding of a signed
+# inspection may still change these columns, and only these, and only to close it.
+FINDING_CLOSURE = frozenset({"status", "closed_by", "updated_at", "rev", "device_id"})
+
+
+def closes_finding(tbl: str, new: dict[str, Any] | None, old: dict[str, Any] | None) -> bool:
+    """Is ``new`` the finding ``old`` closed by a re-inspection, with nothing else about it changed?
+
+    ``old`` None: the finding is first seen already closed (a device sends a row's latest state only,
+    so a finding closed after signing reaches the hub after its inspection's signature).
+    """
+    if tbl != "findings" or new is None or new.get("status") != "closed" or not new.get("closed_by"):
+        return False
+    if old is None:
+        return True
+    keys = (set(new) | set(old)) - FINDING_CLOSURE
+    return all(new.get(k) == old.get(k) for k in keys)
+
+
 def is_sha256(text: str) -> bool:
     return bool(_SHA.match(text))
 
