@@ -66,9 +66,8 @@ def main() -> None:
         frm, to = date(2026, 1, 1), date(2026, 12, 31)
 
         def baseline() -> None:
-            conn.execute("SELECT verdict, count(*) FROM inspections WHERE status = 'signed' AND "
-                         "substr(started_at, 1, 10) BETWEEN ? AND ? GROUP BY verdict", (frm.isoformat(),
-                                                                                         to.isoformat())).fetchall()
+            conn.execute("SELECT verdict, count(*) FROM inspections WHERE status = 'signed' AND started_at >= ? "
+                         "AND started_at < ? GROUP BY verdict", (frm.isoformat(), "2027-01-01")).fetchall()
 
         base = timeit(baseline)
         full = timeit(lambda: statistics(conn, frm, to, today=date(2026, 11, 29)))
