@@ -227,8 +227,8 @@ def _add_history(store: Store, today: date, rnd: random.Random) -> int:
     """Earlier visits: the statistics page then shows a trend, repeat offenders and a re-inspection.
 
     The two stalls whose scales failed first get an earlier failed check (so each failed twice
-    this year), and the latest failure gets a passing re-inspection a week later that closes its
-    findings. Returns how many signed inspections were added.
+    this year), and the latest failure gets a passing re-inspection a week later, whose signing
+    closes its findings. Returns how many signed inspections were added.
     """
     failed = store.conn.execute(
         "SELECT id, subject_id, template_id, template_version, started_at FROM inspections "
@@ -247,7 +247,5 @@ def _add_history(store: Store, today: date, rnd: random.Random) -> int:
         _answer_all(store, iid, rnd, set() if reinspection_of else {rnd.choice(legal)})
         store.inspections.complete(iid, today=day)
         store.signatures.add(iid, "inspector", inspector, signature_png(inspector))
-        store.inspections.sign(iid, inspector)
-        for finding in store.findings.for_inspection(reinspection_of) if reinspection_of else []:
-            store.findings.close(finding["id"], iid)
+        store.inspections.sign(iid, inspector)     # a re-inspection closes the findings it found rectified
     return len(plans)

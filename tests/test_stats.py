@@ -75,7 +75,7 @@ def test_rates_count_signed_first_inspections_once(market) -> None:
     # the stall that failed twice is named; the one that failed once and was fixed is not
     assert [(o["name"], o["failures"], o["last_failed"]) for o in st.repeat_offenders] == [("A 王记鲜肉", 2, "2026-10-08")]
     assert st.repeat_offenders[0]["open_findings"] == 2
-    assert st.findings["open"] == 4     # A twice, B's first (open until closed), C's 2025 one
+    assert st.findings["open"] == 3     # A twice and C's 2025 one; B's was closed by its signed re-inspection
 
 
 def test_rounding_target_and_bad_periods(market) -> None:

@@ -36,8 +36,8 @@ def test_closing_a_finding_after_signing_syncs_both_ways(hub: HubProcess, tmp_pa
     assert sync(early, hub.url, sue).waiting == 0
     assert _finding(early, failed)["status"] == "open"          # this supervisor saw it open, signed
 
-    again = inspect(a, sid, "2026-10-15", fail=False, reinspection_of=failed)
-    a.findings.close(_finding(a, failed)["id"], again)
+    again = inspect(a, sid, "2026-10-15", fail=False, reinspection_of=failed)   # signing it closes the finding
+    assert (_finding(a, failed)["status"], _finding(a, failed)["closed_by"]) == ("closed", again)
     res = sync(a, hub.url, ann)
     assert res.refused == 0 and not res.conflicts, res.conflicts
     hub_row = hub.rows()[("findings", _finding(a, failed)["id"])]

@@ -145,6 +145,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         print_json(info)
     else:
         print(f"signed: report {info.get('report_no')}, certificate {info.get('certificate_no')}")
+        if info.get("closed_findings") or info.get("carried_findings"):
+            print(f"re-inspection: findings rectified and closed: {', '.join(info['closed_findings']) or '-'}; "
+                  f"still failing, carried on by this inspection's own: {', '.join(info['carried_findings']) or '-'}")
     return 0
 
 

@@ -345,7 +345,38 @@ class Inspections:
             digest = canonical_hash(self.canonical_content(inspection_id, changes))
             self.store.update("inspections", inspection_id, {**changes, "content_hash": digest})
             self.store.audit.append("sign", "inspection", inspection_id, digest, actor=inspector.strip())
-        return {"id": inspection_id, "content_hash": digest, **changes}
+            closed, carried = self._settle_findings(row) if row.get("reinspection_of") else ([], [])
+        return {"id": inspection_id, "content_hash": digest, **changes, "closed_findings": closed,
+                "carried_findings": carried}
+
+    def _settle_findings(self, row: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """A signed re-inspection settles the original's open findings on the items it re-checked.
+
+        Found conforming: the finding is closed, rectified. Still failing: the re-inspection has its
+        own finding for the item (with a new deadline), which carries it on, so the original's is
+        closed by the re-inspection too and the due list asks once, not twice. Items it did not
+        answer (or answered n/a) keep their findings open. Returns (rectified, carried) item ids.
+        """
+        from qcity_desktop.checklists.rules.common import effective_result
+
+        template = self.template_of(row)
+        answers = self.answers(row["id"])
+        ev = json.loads(row["evaluation"]) if row.get("evaluation") else {}
+        still_failing = {f.get("item_id") for f in ev.get("failed_items") or []}
+        own = {f["item_id"] for f in self.store.findings.for_inspection(row["id"])}
+        rectified, carried = [], []
+        for finding in self.store.findings.for_inspection(row["reinspection_of"]):
+            item = template.items.get(finding["item_id"])
+            if finding["status"] != "open" or item is None:
+                continue
+            if item.id in still_failing:
+                if item.id in own:
+                    self.store.findings.close(finding["id"], row["id"])
+                    carried.append(item.id)
+            elif effective_result(template, item, answers) in ("pass", "doc_pass", "rectified"):
+                self.store.findings.close(finding["id"], row["id"])
+                rectified.append(item.id)
+        return rectified, carried
 
     def _with_notice_number(self, row: dict[str, Any]) -> str | None:
         """The completed evaluation with the rectification notice's number written into its remark.

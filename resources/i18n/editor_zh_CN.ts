@@ -77,6 +77,10 @@
         <source>Signed and locked. %1</source>
         <translation>已签署并锁定。%1</translation>
     </message>
+    <message>
+        <source>Re-inspection: %1 finding(s) rectified and closed, %2 carried on.</source>
+        <translation>复检：%1 项整改已关闭，%2 项转入本次复检继续整改。</translation>
+    </message>
 </context>
 <context>
     <name>InspectionEditor</name>
@@ -462,7 +466,7 @@
         <translation>确认签署并锁定</translation>
     </message>
     <message>
-        <source>Type the inspector's name.</source>
+        <source>Type the inspector&apos;s name.</source>
         <translation>请填写检验员姓名。</translation>
     </message>
     <message>

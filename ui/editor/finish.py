@@ -138,5 +138,10 @@ class FinishActions:
         if self.current:
             self.set_current(self.current)
         number = result.get("report_no") or result.get("certificate_no") or ""
-        self.show_message(self.tr("Signed and locked. %1").replace("%1", number).strip())
+        text = self.tr("Signed and locked. %1").replace("%1", number).strip()
+        closed, carried = result.get("closed_findings") or [], result.get("carried_findings") or []
+        if closed or carried:   # a re-inspection settled the original's findings
+            text += " " + self.tr("Re-inspection: %1 finding(s) rectified and closed, %2 carried on.") \
+                .replace("%1", str(len(closed))).replace("%2", str(len(carried)))
+        self.show_message(text)
         self.request_evaluation()
