@@ -126,3 +126,22 @@ def test_cli_json_text_and_csv(market, tmp_path: Path) -> None:
 def test_cli_bad_input_is_one_line(market, tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
     run = _cli("--db", str(tmp_path / "s.db"), "stats", *args)
     assert run.returncode == 2 and "Traceback" not in run.stderr and needle in run.stderr
+
+
+def test_the_statistics_sheet_is_a_pdf_with_the_same_figures(market, tmp_path: Path) -> None:
+    import re
+
+    from pdfminer.high_level import extract_text
+
+    db, out = str(tmp_path / "s.db"), tmp_path / "sheet.pdf"
+    run = _cli("--db", db, "stats", "--from", "2026-09-01", "--to", "2026-11-30", "--target", "95", "--pdf", str(out))
+    assert run.returncode == 0, run.stderr
+    text = re.sub(r"\s+", "", extract_text(str(out)))
+    assert "检验合格率统计表" in text and "2026-09-01—2026-11-30" in text
+    assert "40.0%未达到目标95%" in text
+    assert "已签署检验5次，合格2次，不合格3次；复检1次" in text
+    assert "A王记鲜肉" in text and "咸安区" in text and "0.0%" in text and "100.0%" in text
+    run = _cli("--db", db, "stats", "--pdf", str(tmp_path))
+    assert run.returncode == 2 and "is a folder" in run.stderr
+    run = _cli("--db", db, "stats", "--pdf", str(tmp_path / "missing" / "x.pdf"))
+    assert run.returncode == 3 and "cannot write" in run.stderr and "Traceback" not in run.stderr

@@ -1,4 +1,4 @@
-"""``qcity stats [--from DATE] [--to DATE] [--kind KIND] [--target PCT] [--csv FILE] [--json]``: pass rates."""
+"""``qcity stats [--from DATE] [--to DATE] [--kind KIND] [--target PCT] [--csv FILE] [--pdf FILE] [--json]``: pass rates."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from qcity_desktop.cli.context import open_from_args, output_file, wants_json
 from qcity_desktop.cli.output import print_json, print_table
 from qcity_desktop.errors import InputError
+from qcity_desktop.reports.statistics import write_pdf
 from qcity_desktop.store.stats import KIND_ZH, Rate, statistics, write_csv
 
 
@@ -24,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--kind", choices=sorted(KIND_ZH), help="only this kind of subject")
     p.add_argument("--target", metavar="PERCENT", help="pass-rate target for this run, e.g. 95")
     p.add_argument("--csv", metavar="FILE", help="also write the figures as a spreadsheet (UTF-8 CSV)")
+    p.add_argument("--pdf", metavar="FILE", help="also write the statistics sheet (检验合格率统计表) as a PDF")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the PDF (default zh)")
     p.set_defaults(handler=cmd_stats)
 
 
@@ -49,6 +52,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if not target.is_finite():
             raise InputError(f"--target {args.target!r} is not a percentage (e.g. 95)")
     csv_path = output_file(args.csv, "stats.csv", "--csv") if args.csv else None
+    pdf_path = output_file(args.pdf, "stats.pdf", "--pdf") if args.pdf else None
     store = open_from_args(args, create=False)
     try:
         st = statistics(store.conn, date_from, date_to, args.kind, target, today)
@@ -56,8 +60,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
         store.close()
     if csv_path is not None:
         write_csv(st, str(csv_path))
+    if pdf_path is not None:
+        write_pdf(st, pdf_path, args.lang, today)
+    files = {k: str(v) for k, v in (("csv", csv_path), ("pdf", pdf_path)) if v is not None}
     if wants_json(args):
-        print_json({**st.as_dict(), **({"csv": str(csv_path)} if csv_path else {})})
+        print_json({**st.as_dict(), **files})
         return 0
     scope = KIND_ZH.get(args.kind, "全部类型") if args.kind else "全部类型"
     print(f"{st.date_from} 至 {st.date_to} · {scope}")
@@ -81,9 +88,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print_table([{"对象": o["name"], "类型": KIND_ZH.get(o["kind"], o["kind"]), "区县": o["district"],
                       "不合格次数": str(o["failures"]), "最近不合格": o["last_failed"], "未整改": str(o["open_findings"])}
                      for o in st.repeat_offenders], ["对象", "类型", "区县", "不合格次数", "最近不合格", "未整改"])
-    if csv_path is not None:
-        print(f"\nwrote {csv_path}")
+    for path in files.values():
+        print(f"\nwrote {path}")
     return 0
+
 
 
 def _row(name: str, key: str, r: Rate) -> dict[str, object]:

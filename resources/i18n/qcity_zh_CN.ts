@@ -807,6 +807,18 @@ Database: {0}</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
+        <source>Print statistics sheet</source>
+        <translation>打印统计表</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
@@ -841,6 +853,10 @@ Database: {0}</source>
     <message>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Statistics sheet (PDF)…</source>
+        <translation>统计表 PDF…</translation>
     </message>
     <message>
         <source>Pass rate by month (dashed: target)</source>

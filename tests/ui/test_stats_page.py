@@ -52,6 +52,16 @@ def test_period_rate_offenders_and_export(qtbot, window, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: out.exists() and "导出" in page.message.text(), timeout=10000)
     assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("分组,项,检验数")
 
+    from pdfminer.high_level import extract_text
+
+    with qtbot.waitSignal(page.refreshed, timeout=10000):
+        page.kind.setCurrentIndex(page.kind.findData("scale"))
+    sheet = tmp_path / "统计表.pdf"
+    page.export_pdf_to(str(sheet))
+    qtbot.waitUntil(lambda: sheet.exists() and "已保存" in page.message.text(), timeout=20000)
+    text = "".join(extract_text(str(sheet)).split())
+    assert "检验合格率统计表" in text and "计价秤" in text and "100.0%达到目标95%" in text
+
 
 def test_a_reversed_period_is_explained_not_counted(qtbot, window) -> None:
     page = window.show_page("stats")

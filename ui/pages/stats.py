@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QEvent, QRectF, Qt, Signal
@@ -135,6 +136,8 @@ class StatsPage(QWidget):
         self.refresh_button = QPushButton()
         self.export_button = QPushButton()
         self.export_button.setObjectName("statsExport")
+        self.pdf_button = QPushButton()
+        self.pdf_button.setObjectName("statsPdf")
         self.summary = QLabel()
         self.summary.setObjectName("statsSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -173,7 +176,7 @@ class StatsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self._title, 1)
         for w in (self.period, self.date_from, QLabel("—"), self.date_to, self.kind, self.refresh_button,
-                  self.export_button):
+                  self.export_button, self.pdf_button):
             top.addWidget(w)
         grid = QGridLayout()
         for (title, body), (row, col) in zip(
@@ -196,6 +199,7 @@ class StatsPage(QWidget):
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.choose_export)
+        self.pdf_button.clicked.connect(self.choose_pdf)
         ctx.dataChanged.connect(self.refresh)
         self._loaded = False
         self._setting_dates = False
@@ -322,6 +326,24 @@ class StatsPage(QWidget):
                                lambda n: self.message.setText(self.tr("Exported %1 rows to %2").replace("%1", str(n))
                                                               .replace("%2", path)), self._failed, owner=self)
 
+    def choose_pdf(self) -> None:
+        if self.stats is None:
+            return
+        start, end, _kind = self.current_query()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Print statistics sheet"), f"合格率统计表_{start}_{end}.pdf",
+                                              self.tr("PDF (*.pdf)"))
+        if path:
+            self.export_pdf_to(path)
+
+    def export_pdf_to(self, path: str) -> None:
+        """The statistics sheet (the same as ``qcity stats --pdf``), rendered on the worker."""
+        from qcity_desktop.reports.statistics import write_pdf
+
+        st, lang = self.stats, self.ctx.settings.lang
+        self.ctx.worker.submit(lambda _store: write_pdf(st, Path(path), lang, date.today()),
+                               lambda _n: self.message.setText(self.tr("Saved %1").replace("%1", path)),
+                               self._failed, owner=self)
+
     def focus_search(self) -> bool:
         return False
 
@@ -346,6 +368,7 @@ class StatsPage(QWidget):
         self.kind.blockSignals(False)
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.pdf_button.setText(self.tr("Statistics sheet (PDF)…"))
         self._month_title.setText(self.tr("Pass rate by month (dashed: target)"))
         self._kind_title.setText(self.tr("By kind"))
         self._district_title.setText(self.tr("By district"))
