@@ -72,6 +72,10 @@ def test_rates_count_signed_first_inspections_once(market) -> None:
                                                                       ("2026-11", 1, 1)]
     assert {r.key: (r.inspected, str(r.rate)) for r in st.by_district} == {"咸安区": (3, "0.0"), "赤壁市": (2, "100.0")}
     assert st.unsigned == 1
+    assert st.to_review == 6, "every signed inspection of the period (first and re-inspections) awaits review"
+    october = market.conn.execute("SELECT id FROM inspections WHERE started_at LIKE '2026-10-10%'").fetchone()[0]
+    market.reviews.add(october, "approved", "赵科长")
+    assert statistics(market.conn, date(2026, 9, 1), date(2026, 11, 30)).to_review == 5
     # the stall that failed twice is named; the one that failed once and was fixed is not
     assert [(o["name"], o["failures"], o["last_failed"]) for o in st.repeat_offenders] == [("A 王记鲜肉", 2, "2026-10-08")]
     assert st.repeat_offenders[0]["open_findings"] == 2

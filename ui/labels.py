@@ -73,6 +73,20 @@ def verdict_label(verdict: str | None) -> str:
     return _t(_VERDICT[verdict]) if verdict in _VERDICT else (verdict or "")
 
 
+_REVIEW = {
+    "approved": QT_TRANSLATE_NOOP("Labels", "Approved"),
+    "returned": QT_TRANSLATE_NOOP("Labels", "Returned"),
+    None: QT_TRANSLATE_NOOP("Labels", "To review"),
+}
+
+
+def review_label(decision: str | None, status: str | None = "signed") -> str:
+    """The latest review of a signed inspection; nothing for one not signed yet (nothing to review)."""
+    if status != "signed":
+        return ""
+    return _t(_REVIEW[decision]) if decision in _REVIEW else (decision or "")
+
+
 def due_label(what: str) -> str:
     return _t(_DUE[what]) if what in _DUE else what
 

@@ -76,7 +76,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"已签署的检验 {st.overall.inspected} 次，合格 {st.overall.passed} 次，合格率 {rate}%（{verdict}目标 {st.target}%）")
     print(f"复检 {st.reinspections.inspected} 次（合格 {st.reinspections.passed} 次，不计入合格率）；"
           f"已完成未签署 {st.unsigned} 次（不计入）")
-    print(f"整改：未关闭 {st.findings['open']} 项，其中逾期 {st.findings['overdue']} 项")
+    print(f"整改：未关闭 {st.findings['open']} 项，其中逾期 {st.findings['overdue']} 项；待审核 {st.to_review} 项")
     for title, name, rates in (("按类型", "类型", st.by_kind), ("按月", "月份", st.by_month),
                                ("按区县", "区县", st.by_district)):
         if rates:

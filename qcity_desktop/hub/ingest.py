@@ -36,7 +36,7 @@ from qcity_desktop.sync.protocol import (
     TableSpec,
     as_items,
     canonical_body,
-    closes_finding,
+    follow_up,
     from_items,
     hlc_key,
     natural_key,
@@ -415,7 +415,7 @@ class _Batch:
             if cur is not None and cur.status == "signed" and cur.text != ch.text:
                 return "signed", f"inspection {ch.id} is already signed on the hub with different content"
         elif insp is not None and insp.status == "signed" and (cur.text if cur else None) != ch.text \
-                and not closes_finding(ch.tbl, ch.body, cur.body if cur is not None else None):
+                and not follow_up(ch.tbl, ch.body, cur.body if cur is not None else None):
             return "signed", f"inspection {scope} is signed on the hub; its {ch.tbl} can no longer change"
         if ch.body is not None:
             numbers = ([(str(ch.body[k]), ch.id) for k in NUMBER_COLUMNS if ch.body.get(k)] if ch.tbl == "inspections"

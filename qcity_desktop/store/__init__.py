@@ -108,8 +108,10 @@ class Store:
         self.subjects = Subjects(self)
         self.inspections = Inspections(self)
         from qcity_desktop.store.references import References
+        from qcity_desktop.store.reviews import Reviews
 
         self.references = References(self)
+        self.reviews = Reviews(self)
 
     @property
     def db(self) -> Any:

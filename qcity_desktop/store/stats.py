@@ -64,6 +64,7 @@ class Statistics:
     findings: dict[str, int] = field(default_factory=dict)
     unsigned: int = 0
     unknown_verdicts: int = 0
+    to_review: int = 0
 
     @property
     def meets_target(self) -> bool | None:
@@ -78,6 +79,7 @@ class Statistics:
             "by_district": [r.as_dict() for r in self.by_district], "reinspections": self.reinspections.as_dict(),
             "repeat_offenders": self.repeat_offenders, "findings": self.findings,
             "completed_not_signed": self.unsigned, "unknown_verdicts": self.unknown_verdicts,
+            "to_review": self.to_review,
         }
 
 
@@ -153,7 +155,9 @@ def statistics(conn: sqlite3.Connection, date_from: date, date_to: date, kind: s
         reinspections=reinspections, repeat_offenders=offenders,
         findings=_findings(conn, kind, today or date.today()),
         unsigned=_unsigned(conn, where.replace("i.status = 'signed'", "i.status = 'completed'"), params),
-        unknown_verdicts=unknown)
+        unknown_verdicts=unknown,
+        to_review=_unsigned(conn, where + " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.inspection_id = i.id)",
+                            params))
 
 
 def _findings(conn: sqlite3.Connection, kind: str | None, today: date) -> dict[str, int]:
@@ -169,6 +173,7 @@ def _findings(conn: sqlite3.Connection, kind: str | None, today: date) -> dict[s
 
 
 def _unsigned(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
+    """How many inspections match ``where`` (the period's unsigned ones, or its signed ones not reviewed)."""
     return int(conn.execute(f"SELECT count(*) FROM inspections i WHERE {where}", params).fetchone()[0])
 
 

@@ -26,7 +26,7 @@ from qcity_desktop.sync.protocol import (
     TABLES,
     PackedRows,
     TableSpec,
-    closes_finding,
+    follow_up,
     hlc_wall,
     natural_key,
     pack,
@@ -483,7 +483,7 @@ class SyncState:
             # except a finding closed by its re-inspection, which is follow-up, not signed evidence.
             for e in live:
                 body = json.loads(e[4]) if e[4] is not None else None
-                if closes_finding(e[0], body, self.rows(e[0], [e[1]]).get(e[1])):   # its re-inspection is here
+                if follow_up(e[0], body, self.rows(e[0], [e[1]]).get(e[1])):   # a closure (its re-inspection is here), a review
                     self._upsert(BY_NAME[e[0]], body)
                     report.applied += 1
                 else:

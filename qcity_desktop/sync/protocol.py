@@ -55,6 +55,8 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("signatures", parents=(("inspection_id", "inspections"),), blob_columns=("sha256",)),
     TableSpec("findings", natural=("inspection_id", "item_id"),
               parents=(("inspection_id", "inspections"), ("closed_by", "inspections"))),
+    # Supervisors' reviews: rows about a signed inspection, not part of it (db/0008; follow_up below).
+    TableSpec("reviews", parents=(("inspection_id", "inspections"),), supervisor_push=True),
     TableSpec("issued_numbers", key="number", parents=(("inspection_id", "inspections"),)),
     TableSpec("audit_log", key="seq", scope=None, pull=False),
 )
@@ -140,6 +142,13 @@ def closes_finding(tbl: str, new: dict[str, Any] | None, old: dict[str, Any] | N
         return True
     keys = (set(new) | set(old)) - FINDING_CLOSURE
     return all(new.get(k) == old.get(k) for k in keys)
+
+
+def follow_up(tbl: str, new: dict[str, Any] | None, old: dict[str, Any] | None) -> bool:
+    """May a signed inspection still receive this change? Its findings closed, and new reviews (never changed)."""
+    if tbl == "reviews":
+        return new is not None and old is None
+    return closes_finding(tbl, new, old)
 
 
 def is_sha256(text: str) -> bool:

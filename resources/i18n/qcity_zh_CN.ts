@@ -48,7 +48,7 @@
         <translation>数据库只读</translation>
     </message>
     <message>
-        <source>Check the file&apos;s permissions or copy it to a writable folder.</source>
+        <source>Check the file's permissions or copy it to a writable folder.</source>
         <translation>请检查文件权限，或将其复制到可写的文件夹。</translation>
     </message>
     <message>
@@ -112,7 +112,7 @@
         <translation>当前无法操作</translation>
     </message>
     <message>
-        <source>The record&apos;s state does not allow this step.</source>
+        <source>The record's state does not allow this step.</source>
         <translation>该记录的当前状态不允许此操作。</translation>
     </message>
     <message>
@@ -173,6 +173,10 @@
     <message>
         <source>Verdict</source>
         <translation>结论</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
     </message>
     <message>
         <source>Score</source>
@@ -236,6 +240,10 @@
     <message>
         <source>Preview / print rectification notice</source>
         <translation>预览/打印整改通知书</translation>
+    </message>
+    <message>
+        <source>Review…</source>
+        <translation>审核…</translation>
     </message>
     <message>
         <source>All kinds</source>
@@ -351,6 +359,18 @@
     <message>
         <source>Next inspection</source>
         <translation>下次检查</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>待审核</translation>
     </message>
     <message>
         <source>1 day overdue</source>
@@ -528,7 +548,7 @@ Database: {0}</source>
         <translation>检查对象：{0} — {1}</translation>
     </message>
     <message>
-        <source>Enter the inspector&apos;s name.</source>
+        <source>Enter the inspector's name.</source>
         <translation>请填写检查员姓名。</translation>
     </message>
     <message>
@@ -579,8 +599,67 @@ Database: {0}</source>
         <translation>同步</translation>
     </message>
     <message>
-        <source>Synchronisation with the bureau&apos;s hub will appear here. Everything is stored on this computer meanwhile; nothing needs the network.</source>
+        <source>Synchronisation with the bureau's hub will appear here. Everything is stored on this computer meanwhile; nothing needs the network.</source>
         <translation>与局中心服务器的同步将显示在这里。在此之前所有数据都保存在本机，无需网络。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Required when returning: what the inspector must correct</source>
+        <translation>退回时必填：检验员需要更正什么</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Return to the inspector</source>
+        <translation>退回检验员</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reviews so far (a review is never changed; add a new one)</source>
+        <translation>审核记录（审核意见不可修改，可追加新的审核）</translation>
+    </message>
+    <message>
+        <source>%1 — %2, signed by %3 on %4; report %5</source>
+        <translation>%1 — %2，%3 于 %4 签署；报告编号 %5</translation>
+    </message>
+    <message>
+        <source>Only signed inspections are reviewed.</source>
+        <translation>只有已签署的检验才能审核。</translation>
+    </message>
+    <message>
+        <source>Enter the reviewer's name.</source>
+        <translation>请填写审核人姓名。</translation>
+    </message>
+    <message>
+        <source>Say what must be corrected before returning it.</source>
+        <translation>退回前请写明需要更正的内容。</translation>
     </message>
 </context>
 <context>
@@ -793,6 +872,10 @@ Database: {0}</source>
     <message>
         <source>open findings %1, overdue %2</source>
         <translation>整改未关闭 %1 项，逾期 %2 项</translation>
+    </message>
+    <message>
+        <source>to review %1</source>
+        <translation>待审核 %1 项</translation>
     </message>
     <message>
         <source>Export statistics</source>

@@ -17,7 +17,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from qcity_desktop.store.browse import InspectionFilter, inspection_count, inspection_page
-from ui.labels import FAILING_VERDICTS, kind_label, local_time, status_label, template_title, verdict_label
+from ui.labels import (
+    FAILING_VERDICTS,
+    kind_label,
+    local_time,
+    review_label,
+    status_label,
+    template_title,
+    verdict_label,
+)
 from ui.models.lazy import ID_ROLE, Fetch, LazyTableModel
 from ui.workers import DbWorker
 
@@ -32,6 +40,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("inspectors", QT_TRANSLATE_NOOP("InspectionsModel", "Inspector")),
     ("status", QT_TRANSLATE_NOOP("InspectionsModel", "Status")),
     ("verdict", QT_TRANSLATE_NOOP("InspectionsModel", "Verdict")),
+    ("review", QT_TRANSLATE_NOOP("InspectionsModel", "Review")),
     ("score", QT_TRANSLATE_NOOP("InspectionsModel", "Score")),
     ("certificate", QT_TRANSLATE_NOOP("InspectionsModel", "Certificate no.")),
 )
@@ -41,8 +50,8 @@ _FAIL_BRUSH = QBrush(QColor("#b3261e"))
 def _cells(row: dict[str, Any]) -> tuple[str, ...]:
     """The row's texts in column order, in the current language (cached on the row)."""
     return (row["_date"], row["subject_name"], kind_label(row["kind"]), template_title(row["template_id"]),
-            row["_inspectors"], status_label(row["status"]), verdict_label(row["verdict"]), row["score"] or "",
-            row["certificate_no"] or "")
+            row["_inspectors"], status_label(row["status"]), verdict_label(row["verdict"]),
+            review_label(row.get("review"), row["status"]), row["score"] or "", row["certificate_no"] or "")
 
 
 def _prepare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -61,6 +70,7 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _VERDICT_COL = [k for k, _ in COLUMNS].index("verdict")
 _SCORE_COL = [k for k, _ in COLUMNS].index("score")
+_REVIEW_COL = [k for k, _ in COLUMNS].index("review")
 
 
 class InspectionsModel(LazyTableModel):
@@ -97,6 +107,8 @@ class InspectionsModel(LazyTableModel):
         set_data(index(r, _SCORE_COL), _RIGHT, _ALIGN)
         if row["verdict"] in FAILING_VERDICTS:
             set_data(index(r, _VERDICT_COL), _FAIL_BRUSH, _FOREGROUND)
+        if row.get("review") == "returned":     # sent back by the office: the inspector must act
+            set_data(index(r, _REVIEW_COL), _FAIL_BRUSH, _FOREGROUND)
 
     def header_texts(self) -> list[str]:
         return [QCoreApplication.translate("InspectionsModel", text) for _, text in COLUMNS]

@@ -244,7 +244,23 @@ class InspectionsPage(QWidget):
                 act = QAction(text, menu)
                 act.triggered.connect(lambda _c=False, k=kind: self.ctx.preview_report(iid, k))  # type: ignore[misc]
                 menu.addAction(act)
+        if row.get("status") == "signed":
+            menu.addSeparator()
+            review = QAction(self.tr("Review…"), menu)
+            review.triggered.connect(lambda: self.open_review(iid))
+            menu.addAction(review)
+        self.context_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def open_review(self, inspection_id: str) -> Any:
+        """The 审核 dialog for a signed inspection (a supervisor approves it or returns it)."""
+        from ui.pages.review_dialog import ReviewDialog
+
+        dialog = ReviewDialog(self.ctx, inspection_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.review_dialog = dialog
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> bool:
         self.inspector.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -305,6 +305,7 @@ class StatsPage(QWidget):
             self.tr("completed but unsigned %1 (not counted)").replace("%1", str(st.unsigned)),
             self.tr("open findings %1, overdue %2").replace("%1", str(st.findings["open"]))
             .replace("%2", str(st.findings["overdue"])),
+            self.tr("to review %1").replace("%1", str(st.to_review)),
         ]
         self.summary.setText(f"{head}<br>{' · '.join(parts)}")
 
