@@ -34,14 +34,14 @@ INSPECTION_SORTS: dict[str, str] = {
     "score": "COALESCE(CAST(i.score AS REAL), -1.0)",
     "certificate": "COALESCE(i.certificate_no, '')",
     "review": "COALESCE((SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id "
-              "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1), '')",
+              "ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1), '')",
 }
 SUBJECT_DUE_FILTERS = ("", "overdue", "soon", "none")
 _COLUMNS = ("i.id, i.kind, i.subject_id, s.name AS subject_name, i.template_id, i.template_version, i.inspectors, "
             "i.started_at, i.status, i.verdict, i.score, i.grade, i.certificate_no, i.report_no, "
             # the latest review (审核) decides the state: one index probe per listed row
             "(SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id "
-            "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) AS review")
+            "ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1) AS review")
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ class Reviews:
         return self.store.query_one("SELECT * FROM reviews WHERE id = ?", (rid,)) or {}
 
     def for_inspection(self, inspection_id: str) -> list[dict[str, Any]]:
-        """Every review of the inspection, oldest first (the last one is its state)."""
-        return self.store.query("SELECT * FROM reviews WHERE inspection_id = ? ORDER BY reviewed_at, id",
+        """Every review of the inspection, oldest first (the last one is its state; two in the same
+        millisecond keep the order they were written in)."""
+        return self.store.query("SELECT * FROM reviews WHERE inspection_id = ? ORDER BY reviewed_at, rowid",
                                 (inspection_id,))
 
     def latest(self, inspection_id: str) -> dict[str, Any] | None:

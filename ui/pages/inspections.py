@@ -82,7 +82,7 @@ class InspectionsPage(QWidget):
         self._from_label = QLabel()
         self._to_label = QLabel()
 
-        self.view = table_view(self, (140, 240, 70, 230, 90, 70, 80, 60))
+        self.view = table_view(self, (130, 230, 60, 220, 90, 60, 70, 70, 60))
         self.view.setObjectName("inspectionsView")
         self.view.setModel(self.model)
         apply_widths(self.view)
