@@ -88,3 +88,24 @@ def test_cli_review_and_queue(tmp_path: Path) -> None:
     assert "审核通过" in cli("reviews", signed).stdout
     run = cli("reviews", "no-such-id")
     assert run.returncode == 2 and "no inspection" in run.stderr
+
+
+def test_an_approval_fills_the_reports_review_box(tmp_path: Path) -> None:
+    import re
+
+    from pdfminer.high_level import extract_text
+
+    from qcity_desktop.reports import render_for_store
+
+    store = open_store(tmp_path / "p.db")
+    signed = inspect(store, scale(store, "D 刘记干货", "赤壁市"), "2026-11-07", fail=False)
+
+    def text() -> str:
+        return re.sub(r"\s+", "", extract_text(__import__("io").BytesIO(render_for_store(store, signed, "report"))))
+
+    assert "钱主任" not in text()
+    store.reviews.add(signed, "returned", "钱主任", "请补充秤的编号照片")
+    assert "钱主任" not in text(), "a returned inspection has no one in its 审核 box"
+    store.reviews.add(signed, "approved", "钱主任", "")
+    assert "审核" in text() and "钱主任" in text()
+    assert store.inspections.content_hash(signed) == store.inspections.row(signed)["content_hash"]

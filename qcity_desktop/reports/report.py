@@ -271,6 +271,10 @@ def signature_table(doc: dict[str, Any], opts: Options, geo: Geometry, st: dict[
     by_role: dict[str, dict[str, Any]] = {}
     for sig in doc.get("signatures") or []:
         by_role.setdefault(sig.get("role"), sig)
+    reviews = doc.get("reviews") or []
+    if "reviewer" not in by_role and reviews and reviews[-1].get("decision") == "approved":
+        # Reviewed in the office after signing (docs/review.md): the approving supervisor fills 审核, by name.
+        by_role["reviewer"] = {"signer": reviews[-1].get("reviewer"), "signed_at": reviews[-1].get("reviewed_at")}
     w = geo.frame_width
     col = w / len(roles)
     head, names, dates = [], [], []

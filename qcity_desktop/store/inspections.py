@@ -471,6 +471,7 @@ class Inspections:
             "findings": self.store.findings.for_inspection(inspection_id),
             "attachments": self.store.attachments.for_inspection(inspection_id),
             "signatures": self.store.signatures.for_inspection(inspection_id),
+            "reviews": self.store.reviews.for_inspection(inspection_id),
             "evaluation": ev,
         }
 
