@@ -32,6 +32,7 @@ WHAT_LABELS: dict[str, dict[str, str]] = {
     "self_test": {"zh": "自行检测（TSG T7008）", "en": "self-test (TSG T7008)"},
     "verification_expiry": {"zh": "检定证书到期", "en": "verification expiry"},
     "reinspection": {"zh": "整改复查", "en": "re-inspection"},
+    "returned": {"zh": "审核退回", "en": "returned by review"},
 }
 
 
@@ -520,6 +521,13 @@ def finding_due_item(finding: FindingRecord, today: date, rules: ScheduleRules |
     detail = f"整改期限 {finding.deadline.isoformat()}：{finding.item_id} {finding.description}".strip()
     return _item(finding.subject, "reinspection", due, today, detail,
                  finding_id=finding.id, inspection_id=finding.inspection_id)
+
+
+def returned_due_item(subject: SubjectRecord, inspection_id: str, reviewed: date, reviewer: str, comment: str,
+                      today: date) -> DueItem:
+    """A signed inspection the office returned (docs/review.md): due from the day it was returned."""
+    return _item(subject, "returned", reviewed, today, f"{reviewer}：{comment}".strip("："),
+                 inspection_id=inspection_id)
 
 
 def collect_due(subjects: Iterable[SubjectRecord], findings: Iterable[FindingRecord], today: date,

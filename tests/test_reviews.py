@@ -109,3 +109,27 @@ def test_an_approval_fills_the_reports_review_box(tmp_path: Path) -> None:
     store.reviews.add(signed, "approved", "钱主任", "")
     assert "审核" in text() and "钱主任" in text()
     assert store.inspections.content_hash(signed) == store.inspections.row(signed)["content_hash"]
+
+
+def test_a_returned_inspection_is_on_the_due_list_until_approved(tmp_path: Path) -> None:
+    from datetime import date
+
+    from qcity_desktop.store.due import due_items
+
+    db = tmp_path / "d.db"
+    store = open_store(db)
+    signed = inspect(store, scale(store, "E 孙记粮油", "嘉鱼县"), "2026-11-08", fail=False)
+
+    def returned() -> list:
+        return [d for d in due_items(store, date(2026, 12, 31), 0) if d.what == "returned"]
+
+    assert returned() == []
+    store.reviews.add(signed, "returned", "钱主任", "秤的编号照片缺失")
+    [item] = returned()
+    assert (item.inspection_id, item.what_zh, item.subject_name) == (signed, "审核退回", "E 孙记粮油")
+    assert "钱主任" in item.detail and "秤的编号照片缺失" in item.detail and item.days_left < 0
+    run = subprocess.run([sys.executable, "-m", "qcity_desktop", "--db", str(db), "due", "--today", "2026-12-31",
+                          "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert [i["what"] for i in json.loads(run.stdout)["items"]].count("returned") == 1
+    store.reviews.add(signed, "approved", "钱主任", "已补充")
+    assert returned() == []

@@ -46,6 +46,7 @@ _DUE = {
     "self_test": QT_TRANSLATE_NOOP("Labels", "Self-test"),
     "verification_expiry": QT_TRANSLATE_NOOP("Labels", "Verification expires"),
     "reinspection": QT_TRANSLATE_NOOP("Labels", "Re-inspection"),
+    "returned": QT_TRANSLATE_NOOP("Labels", "Returned by review"),
     "next_due": QT_TRANSLATE_NOOP("Labels", "Next inspection"),
 }
 

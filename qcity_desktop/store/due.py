@@ -21,6 +21,7 @@ from qcity_desktop.schedule import (
     collect_due,
     load_rules,
     parse_date,
+    returned_due_item,
 )
 
 if TYPE_CHECKING:
@@ -97,4 +98,22 @@ def due_items(store: Store, today: date | None = None, within_days: int = 30,
     rules = rules or load_rules()
     today = today or date.today()
     subjects = subject_records(store, rules)
-    return collect_due(subjects.values(), open_findings(store, subjects), today, within_days, rules)
+    items = collect_due(subjects.values(), open_findings(store, subjects), today, within_days, rules)
+    returned = returned_items(store, subjects, today)
+    return sorted(items + returned, key=lambda i: (i.due_date, i.subject_name, i.what)) if returned else items
+
+
+def returned_items(store: Store, subjects: dict[str, SubjectRecord], today: date) -> list[DueItem]:
+    """Signed inspections whose latest review returned them: on the list until a later review approves."""
+    rows = store.query(
+        "SELECT i.id, i.subject_id, r.reviewer, r.comment, r.reviewed_at FROM reviews r "
+        "JOIN inspections i ON i.id = r.inspection_id WHERE r.decision = 'returned' AND r.rowid = "
+        "(SELECT r2.rowid FROM reviews r2 WHERE r2.inspection_id = r.inspection_id "
+        "ORDER BY r2.reviewed_at DESC, r2.rowid DESC LIMIT 1)")
+    out = []
+    for row in rows:
+        subject = subjects.get(row["subject_id"])
+        reviewed = parse_date(row["reviewed_at"])
+        if subject is not None and reviewed is not None:
+            out.append(returned_due_item(subject, row["id"], reviewed, row["reviewer"], row["comment"], today))
+    return out

@@ -357,6 +357,10 @@
         <translation>复检</translation>
     </message>
     <message>
+        <source>Returned by review</source>
+        <translation>审核退回</translation>
+    </message>
+    <message>
         <source>Next inspection</source>
         <translation>下次检查</translation>
     </message>

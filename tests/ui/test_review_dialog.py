@@ -37,6 +37,23 @@ def test_review_from_the_inspections_list(qtbot, tmp_path: Path) -> None:
             dialog.return_button.click()
         qtbot.waitUntil(lambda: page.model.data(page.model.index(0, col)) == "退回", timeout=5000)
 
+        # the inspector's Today lists it, and Enter on the line opens the inspection to see what to correct
+        today = win.show_page("today")
+        today.refresh()
+
+        def returned_row() -> int | None:
+            rows = [today.due_model.row_data(r) for r in range(today.due_model.rowCount())]
+            return next((n for n, r in enumerate(rows) if r and r["what"] == "returned"), None)
+
+        qtbot.waitUntil(lambda: returned_row() is not None, timeout=10000)
+        row = today.due_model.row_data(returned_row())
+        assert "补拍" in row["detail"] and row["inspection_id"] == signed
+        opened: list[str] = []
+        win.ctx.open_inspection = opened.append
+        today._start_for_due(today.due_model.index(returned_row(), 0))
+        assert opened == [signed]
+
+        page = win.show_page("inspections")
         again = page.open_review(signed)
         qtbot.waitUntil(lambda: again.history.rowCount() == 1, timeout=5000)
         assert again.history.item(0, 2).text() == "退回" and "补拍" in again.history.item(0, 3).text()

@@ -177,6 +177,8 @@ class TodayPage(QWidget):
             self.ctx.new_inspection(None)
         elif row.get("what") == "reinspection" and row.get("inspection_id"):
             self.ctx.new_inspection(row["subject_id"], reinspection_of=row["inspection_id"])
+        elif row.get("what") == "returned" and row.get("inspection_id"):   # see what the office returned
+            self.ctx.open_inspection(row["inspection_id"])
         else:
             self.ctx.new_inspection(row["subject_id"])
 
