@@ -265,7 +265,8 @@ class StatsPage(QWidget):
             self.message.setText(self.tr("The period starts after it ends."))
             return
         self.message.setText(self.tr("Counting…"))
-        self.ctx.worker.submit(lambda store: statistics(store.conn, start, end, kind),
+        # a city's year takes over half a second: on the second connection, so the lists are not held up
+        self.ctx.long_worker.submit(lambda store: statistics(store.conn, start, end, kind),
                                lambda st: self._arrived(seq, st), self._failed, owner=self)
 
     def _failed(self, err: BaseException) -> None:
