@@ -66,3 +66,17 @@ def test_signing_a_reinspection_closes_what_it_found_rectified(tmp_path: Path) -
     assert json.loads(run.stdout)["closed_findings"] == ["S1.2"]
     assert open_store(db).findings.for_inspection(again)[0]["status"] == "closed"
     assert due(open_store(db)) == []
+
+
+def test_a_reinspection_of_another_subject_settles_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "o.db")
+    a, b = scale(store, "A 王记鲜肉", "咸安区"), scale(store, "B 李家水产", "咸安区")
+    first = store.inspections.create(a, "scale-market-in-service", inspectors=["王芳"])
+    _answer_all(store, first, fail=("S1.1",))
+    store.inspections.complete(first)
+    store.inspections.sign(first, "王芳")
+    wrong = store.inspections.create(b, "scale-market-in-service", inspectors=["王芳"], reinspection_of=first)
+    _answer_all(store, wrong)
+    store.inspections.complete(wrong)
+    assert store.inspections.sign(wrong, "王芳")["closed_findings"] == []
+    assert store.findings.for_inspection(first)[0]["status"] == "open"
