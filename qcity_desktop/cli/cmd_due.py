@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from qcity_desktop.cli.context import open_from_args, wants_json
+from qcity_desktop.cli.context import day_arg, open_from_args, wants_json
 from qcity_desktop.cli.output import print_json, print_table
 from qcity_desktop.errors import InputError
-
-KIND_ZH = {"elevator": "电梯", "scale": "计价秤", "site": "建筑工地"}
+from qcity_desktop.store.stats import KIND_ZH
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,12 +28,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
     if args.within < 0:
         raise InputError(f"--within must be 0 or more days, not {args.within}")
-    today = date.today()
-    if args.today:
-        try:
-            today = date.fromisoformat(args.today)
-        except ValueError:
-            raise InputError(f"--today {args.today!r} is not a date (YYYY-MM-DD)") from None
+    today = day_arg(args.today, "--today", date.today())
     store = open_from_args(args, create=False)
     try:
         items = due_items(store, today, args.within)

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from qcity_desktop.cli.context import open_from_args, output_file, wants_json
+from qcity_desktop.cli.context import day_arg, open_from_args, output_file, wants_json
 from qcity_desktop.cli.output import print_json, print_table
 from qcity_desktop.errors import InputError
 from qcity_desktop.reports.statistics import write_pdf
@@ -30,19 +30,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(handler=cmd_stats)
 
 
-def _day(text: str | None, flag: str, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{flag} {text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     today = date.today()
-    date_to = _day(args.date_to, "--to", today)
-    date_from = _day(args.date_from, "--from", date(date_to.year, 1, 1))
+    date_to = day_arg(args.date_to, "--to", today)
+    date_from = day_arg(args.date_from, "--from", date(date_to.year, 1, 1))
     target = None
     if args.target is not None:
         try:

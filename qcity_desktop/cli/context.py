@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,18 @@ def output_file(path: str | Path, example: str, label: str = "") -> Path:
     if target.is_dir():
         raise InputError(f"{label + ' ' if label else ''}{target} is a folder; give a file name such as {target / example}")
     return target
+
+
+def day_arg(text: str | None, flag: str, default: date) -> date:
+    """A YYYY-MM-DD option, or ``default`` when it was not given; anything else is one line (exit 2)."""
+    from qcity_desktop.errors import InputError
+
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{flag} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def change_number(value: int, flag: str = "--since") -> int:

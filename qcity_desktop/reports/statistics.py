@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qcity_desktop.errors import EnvironmentProblem
+from qcity_desktop.reports.labels import pick
 from qcity_desktop.reports.layout import Options, PageDecor, build, geometry, grid_style, para, styles
 from qcity_desktop.store.stats import KIND_ZH, Rate, Statistics
 
@@ -110,8 +111,7 @@ def render_statistics(stats: Statistics, opts: Options | None = None, made_on: s
     st = styles(geo)
     kind = KIND_ZH.get(stats.kind or "", _t("all", lang)) if lang == "zh" else (stats.kind or _t("all", lang))
     period = f"{stats.date_from.isoformat()} — {stats.date_to.isoformat()}"
-    bureau = (opts.bureau or {}).get("name") or {}
-    bureau_name = bureau.get(lang) or bureau.get("zh") or "" if isinstance(bureau, dict) else str(bureau)
+    bureau_name = pick((opts.bureau or {}).get("name"), lang)
     story: list[Any] = [para(bureau_name, st["subtitle"]), para(_t("title", lang), st["title"]),
                         para(f"{period}　{kind}", st["subtitle"]), Spacer(1, geo.body)]
     rate = stats.overall.rate

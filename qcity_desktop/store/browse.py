@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcity_desktop.errors import InputError
 from qcity_desktop.store import decode_json_column
+from qcity_desktop.store.reviews import latest_sql
 from qcity_desktop.store.subjects import split_search
 
 if TYPE_CHECKING:
@@ -33,15 +34,13 @@ INSPECTION_SORTS: dict[str, str] = {
     "verdict": "COALESCE(i.verdict, '')",
     "score": "COALESCE(CAST(i.score AS REAL), -1.0)",
     "certificate": "COALESCE(i.certificate_no, '')",
-    "review": "COALESCE((SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id "
-              "ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1), '')",
+    "review": f"COALESCE({latest_sql('decision')}, '')",
 }
 SUBJECT_DUE_FILTERS = ("", "overdue", "soon", "none")
 _COLUMNS = ("i.id, i.kind, i.subject_id, s.name AS subject_name, i.template_id, i.template_version, i.inspectors, "
             "i.started_at, i.status, i.verdict, i.score, i.grade, i.certificate_no, i.report_no, "
-            # the latest review (审核) decides the state: one index probe per listed row
-            "(SELECT r.decision FROM reviews r WHERE r.inspection_id = i.id "
-            "ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1) AS review")
+            # the latest review (审核) is the state: one index probe per listed row
+            f"{latest_sql('decision')} AS review")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from qcity_desktop.schedule import (
     parse_date,
     returned_due_item,
 )
+from qcity_desktop.store.reviews import latest_sql
 
 if TYPE_CHECKING:
     from qcity_desktop.store import Store
@@ -107,9 +108,8 @@ def returned_items(store: Store, subjects: dict[str, SubjectRecord], today: date
     """Signed inspections whose latest review returned them: on the list until a later review approves."""
     rows = store.query(
         "SELECT i.id, i.subject_id, r.reviewer, r.comment, r.reviewed_at FROM reviews r "
-        "JOIN inspections i ON i.id = r.inspection_id WHERE r.decision = 'returned' AND r.rowid = "
-        "(SELECT r2.rowid FROM reviews r2 WHERE r2.inspection_id = r.inspection_id "
-        "ORDER BY r2.reviewed_at DESC, r2.rowid DESC LIMIT 1)")
+        "JOIN inspections i ON i.id = r.inspection_id WHERE r.decision = 'returned' "
+        f"AND r.rowid = {latest_sql('rowid', 'r.inspection_id')}")
     out = []
     for row in rows:
         subject = subjects.get(row["subject_id"])

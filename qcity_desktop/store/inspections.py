@@ -359,8 +359,7 @@ class Inspections:
         """
         from qcity_desktop.checklists.rules.common import effective_result
 
-        original = self.store.query_one("SELECT subject_id FROM inspections WHERE id = ?", (row["reinspection_of"],))
-        if original is None or original["subject_id"] != row["subject_id"]:
+        if self.row(row["reinspection_of"])["subject_id"] != row["subject_id"]:
             return [], []      # a re-inspection of another subject's inspection settles nothing of it
         template = self.template_of(row)
         answers = self.answers(row["id"])

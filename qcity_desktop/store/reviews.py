@@ -21,6 +21,16 @@ DECISIONS = ("approved", "returned")
 DECISION_ZH = {"approved": "审核通过", "returned": "退回", None: "待审核"}
 
 
+def latest_sql(column: str, inspection: str = "i.id") -> str:
+    """SQL for one column of an inspection's latest review — its review state — for lists and the due list.
+
+    Written once so every place agrees on "latest": the last by time, and of two in the same millisecond
+    the one written last (rowid).
+    """
+    return (f"(SELECT rl.{column} FROM reviews rl WHERE rl.inspection_id = {inspection} "
+            "ORDER BY rl.reviewed_at DESC, rl.rowid DESC LIMIT 1)")
+
+
 class Reviews:
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from qcity_desktop.domain.subject_fields import KIND_LABELS
 from qcity_desktop.errors import InputError
 from qcity_desktop.reports.labels import is_pass
 from qcity_desktop.store.numbering import bureau_settings
@@ -177,7 +178,7 @@ def _unsigned(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
     return int(conn.execute(f"SELECT count(*) FROM inspections i WHERE {where}", params).fetchone()[0])
 
 
-KIND_ZH = {"elevator": "电梯", "scale": "计价秤", "site": "建筑工地"}
+KIND_ZH = {kind: names["zh"] for kind, names in KIND_LABELS.items()}   # the registry's own names
 CSV_HEADER = ["分组", "项", "检验数", "合格数", "不合格数", "合格率(%)", "备注"]
 
 

@@ -35,6 +35,13 @@ def test_period_rate_offenders_and_export(qtbot, window, tmp_path: Path) -> None
     assert [(o["name"], o["failures"]) for o in offenders] == [("A 王记鲜肉", 2)]
     districts = {r["key"]: r["rate"] for r in page.district_model.rows()}
     assert districts == {"咸安区": "0.0", "赤壁市": "100.0"}
+    from PySide6.QtCore import Qt
+
+    brushes = {page.district_model.row_data(r)["key"]:
+               page.district_model.data(page.district_model.index(r, 4), Qt.ItemDataRole.ForegroundRole)
+               for r in range(page.district_model.rowCount())}
+    assert brushes["咸安区"] is not None and brushes["咸安区"].color().name() == "#b3261e", "below the target in red"
+    assert brushes["赤壁市"] is None
 
     # a period in which every first inspection passed meets the target
     with qtbot.waitSignal(page.refreshed, timeout=10000):

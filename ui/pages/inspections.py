@@ -249,7 +249,6 @@ class InspectionsPage(QWidget):
             review = QAction(self.tr("Review…"), menu)
             review.triggered.connect(lambda: self.open_review(iid))
             menu.addAction(review)
-        self.context_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def open_review(self, inspection_id: str) -> Any:
@@ -258,7 +257,6 @@ class InspectionsPage(QWidget):
 
         dialog = ReviewDialog(self.ctx, inspection_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.review_dialog = dialog
         dialog.open()
         return dialog
 

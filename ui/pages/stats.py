@@ -52,10 +52,6 @@ def _rate_text(row: dict[str, Any]) -> str:
     return "—" if row["rate"] is None else f"{row['rate']}%"
 
 
-def _below(target: list[Decimal]) -> Any:
-    def brush(row: dict[str, Any]) -> QBrush | None:
-        return _RED if row["rate"] is not None and Decimal(row["rate"]) < target[0] else None
-    return brush
 
 
 class MonthChart(QWidget):
@@ -121,7 +117,6 @@ class StatsPage(QWidget):
         self.setObjectName("statsPage")
         self.ctx = ctx
         self.stats: Any = None
-        self._target = [Decimal("95")]
         self._seq = 0
         self._title = heading()
         self.period = QComboBox()
@@ -146,7 +141,7 @@ class StatsPage(QWidget):
         self.message.setObjectName("statsMessage")
 
         rate = Column(QT_TRANSLATE_NOOP("StatsPage", "Pass rate"), "StatsPage", _rate_text,
-                      foreground=_below(self._target), align_right=True)
+                      foreground=self._rate_brush, align_right=True)
         counts = (Column(QT_TRANSLATE_NOOP("StatsPage", "Inspected"), "StatsPage", lambda r: str(r["inspected"]),
                          align_right=True),
                   Column(QT_TRANSLATE_NOOP("StatsPage", "Passed"), "StatsPage", lambda r: str(r["passed"]), align_right=True),
@@ -206,6 +201,11 @@ class StatsPage(QWidget):
         self.retranslate()
         self.period.setCurrentIndex(PERIODS.index("year"))
         self._preset_changed()
+
+    def _rate_brush(self, row: dict[str, Any]) -> QBrush | None:
+        """Red for a rate below the target of the figures on screen."""
+        below = self.stats is not None and row["rate"] is not None and Decimal(row["rate"]) < self.stats.target
+        return _RED if below else None
 
     def _view(self, name: str, model: RowsModel, widths: tuple[int, ...]) -> Any:
         view = table_view(self, widths)
@@ -276,7 +276,6 @@ class StatsPage(QWidget):
         if seq != self._seq:    # an older query finishing late: the newer one will show
             return
         self.stats = st
-        self._target[0] = st.target
         data = st.as_dict()
         self.kind_model.set_rows(data["by_kind"])
         self.district_model.set_rows(data["by_district"])
@@ -311,13 +310,16 @@ class StatsPage(QWidget):
         self.summary.setText(f"{head}<br>{' · '.join(parts)}")
 
     # -- export ----------------------------------------------------------------------------
-    def choose_export(self) -> None:
+    def _ask_file(self, title: str, stem: str, suffix: str, pattern: str) -> str:
+        """Where to save the figures on screen ('' when there are none yet or the user cancels)."""
         if self.stats is None:
-            return
+            return ""
         start, end, _kind = self.current_query()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export statistics"), f"统计_{start}_{end}.csv",
-                                              self.tr("Spreadsheet (*.csv)"))
-        if path:
+        path, _ = QFileDialog.getSaveFileName(self, title, f"{stem}_{start}_{end}{suffix}", pattern)
+        return path
+
+    def choose_export(self) -> None:
+        if path := self._ask_file(self.tr("Export statistics"), "统计", ".csv", self.tr("Spreadsheet (*.csv)")):
             self.export_to(path)
 
     def export_to(self, path: str) -> None:
@@ -329,12 +331,7 @@ class StatsPage(QWidget):
                                                               .replace("%2", path)), self._failed, owner=self)
 
     def choose_pdf(self) -> None:
-        if self.stats is None:
-            return
-        start, end, _kind = self.current_query()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Print statistics sheet"), f"合格率统计表_{start}_{end}.pdf",
-                                              self.tr("PDF (*.pdf)"))
-        if path:
+        if path := self._ask_file(self.tr("Print statistics sheet"), "合格率统计表", ".pdf", self.tr("PDF (*.pdf)")):
             self.export_pdf_to(path)
 
     def export_pdf_to(self, path: str) -> None:

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from qcity_desktop.checklists.model import Answer, Item, Template
 
 FAILING = ("fail", "not_tested")
+# What an elevator rule says before the inspector has recorded whether the using unit commits to
+# supervised use (completing asks for it, Inspections.complete): what the conclusion depends on.
+PENDING_SUPERVISED_USE = "第{items}项的检验结果为不符合：使用单位书面承诺监护使用则合格，否则不合格（完成检验时确认）"
 
 
 def effective_result(template: Template, item: Item, answers: Mapping[str, Answer]) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from qcity_desktop.checklists.model import Answer, Evaluation, FailedItem, RuleContext, Template
 from qcity_desktop.checklists.rules import rule
-from qcity_desktop.checklists.rules.common import FAILING, effective_result, top_items
+from qcity_desktop.checklists.rules.common import FAILING, PENDING_SUPERVISED_USE, effective_result, top_items
 
 PASS = "合格"
 FAIL = "不合格"
@@ -60,5 +60,5 @@ def t7001_2009(template: Template, answers: Mapping[str, Answer], context: RuleC
         remarks = (f"本报告第{nums}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
                    f"（见《电梯检验意见通知书》）",)
         if committed is None:   # a preview: the using unit has not been asked yet
-            remarks = (f"第{nums}项的检验结果为不符合：使用单位书面承诺监护使用则合格，否则不合格（完成检验时确认）",)
+            remarks = (PENDING_SUPERVISED_USE.format(items=nums),)
     return Evaluation(PASS, failed=failed, remarks=remarks, details=details)

@@ -23,6 +23,7 @@ from typing import Any
 from qcity_desktop.checklists.applicability import ItemApplicability, check_value, evaluate_items
 from qcity_desktop.checklists.model import Answer, Evaluation, FailedItem, Item, RuleContext, Template
 from qcity_desktop.checklists.rules import rule
+from qcity_desktop.checklists.rules.common import PENDING_SUPERVISED_USE
 
 FAILING = ("fail", "not_tested")
 DEFAULT_LABELS = {"pass": "合格", "conditional_pass": "整改后合格", "fail": "不合格"}
@@ -58,10 +59,6 @@ def _descendants(template: Template, item_id: str) -> list[Item]:
         out.append(child)
         out.extend(_descendants(template, child.id))
     return out
-
-
-# What the live panel says before the inspector has recorded the using unit's answer (completing asks for it).
-PENDING_REMARK = "第{items}项的检验结果为不符合：使用单位书面承诺监护使用则合格，否则不合格（完成检验时确认）"
 
 
 @rule("t7001_2023")
@@ -128,18 +125,19 @@ def t7001_2023(template: Template, answers: Mapping[str, Answer], context: RuleC
     elif counted <= max_general and not supervised_use_refused:
         verdict, label = labels["pass"], labels["conditional_pass"]
         sep = str(params.get("remark_item_separator", "、"))
-        wording = str(params.get("remark_supervised_use") or
-                      "本记录第{items}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
-                      "（见编号为{notice_no}的《电梯检验意见通知书》）")
-        slot = str(params.get("notice_no_placeholder", "________"))
-        notice_no = str(overrides.get("notice_no") or slot)
         items = sep.join(_number(i, numbering) for i in general_failed)
-        remarks = [wording.format(items=items, notice_no=notice_no)]
-        if "supervised_use" not in overrides:   # a preview: the using unit has not been asked yet
-            remarks = [PENDING_REMARK.format(items=items)]
         details["supervised_use"] = True
-        if notice_no == slot:   # the notice gets its number at signing, which writes it here (Inspections.sign)
-            details["notice_no_slot"] = slot
+        if "supervised_use" not in overrides:   # a preview: the using unit has not been asked yet
+            remarks = [PENDING_SUPERVISED_USE.format(items=items)]
+        else:
+            wording = str(params.get("remark_supervised_use") or
+                          "本记录第{items}项的检验结果为不符合，使用单位已经承诺采取安全措施，对电梯实行监护使用"
+                          "（见编号为{notice_no}的《电梯检验意见通知书》）")
+            slot = str(params.get("notice_no_placeholder", "________"))
+            notice_no = str(overrides.get("notice_no") or slot)
+            remarks = [wording.format(items=items, notice_no=notice_no)]
+            if notice_no == slot:   # the notice gets its number at signing, which writes it here (Inspections.sign)
+                details["notice_no_slot"] = slot
     elif supervised_use_refused and counted <= max_general:
         verdict, label = labels["fail"], labels["fail"]
         remarks = ["一般项目检验结果为不符合，使用单位未承诺对电梯实行监护使用"]
